@@ -1,0 +1,11 @@
+namespace Ingestion.Core;
+
+/// <summary>The whole job as it is now: the first event of every subscription.</summary>
+public sealed class JobSnapshotEvent : JobEvent
+{
+    /// <summary>Gets the job.</summary>
+    public required JobSnapshot Job { get; init; }
+
+    /// <inheritdoc />
+    public override JobEventKind Kind => JobEventKind.Snapshot;
+}

@@ -1,0 +1,9 @@
+using System.Security.Cryptography;
+
+namespace Ingestion.Core;
+
+/// <summary>Job ids: 128 bits from the operating system's cryptographic random source, as 32 lowercase hex digits. Unguessable.</summary>
+internal static class JobIds
+{
+    public static string New() => RandomNumberGenerator.GetHexString(32, lowercase: true);
+}

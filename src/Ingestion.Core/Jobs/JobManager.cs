@@ -1,0 +1,664 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ingestion.Core;
+
+/// <summary>
+/// The in-process <see cref="IJobManager"/>: runs job bodies on the thread pool, at most
+/// <see cref="IngestionOptions.MaxConcurrentJobs"/> at once, and feeds their events to sinks and watchers.
+/// </summary>
+/// <remarks>
+/// With DI, <c>services.AddIngestion()</c> registers it (and a hosted service that stops it with the host). Without
+/// DI, create it with the public constructor, and call <see cref="ShutdownAsync"/> (or dispose it) when done.
+/// </remarks>
+public sealed class JobManager : IJobManager, IAsyncDisposable
+{
+    private static readonly TimeSpan SinkDrainTime = TimeSpan.FromSeconds(2);
+    private static readonly JobState[] LiveStates = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused];
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, JobRun> _live = new(StringComparer.Ordinal);
+    private readonly Queue<JobRun> _queue = new();
+    private readonly Dictionary<string, JobRun> _retained = new(StringComparer.Ordinal);
+    private readonly Queue<JobRun> _retainedOrder = new();
+    private readonly List<EventQueue> _allSubscribers = [];
+    private readonly Dictionary<string, JobRegistration> _registrations;
+    private readonly ILoggerFactory _loggerFactory;
+    private int _running;
+    private long _finishedProcessed;
+    private Task? _shutdown;
+
+    /// <summary>Creates a manager without DI.</summary>
+    /// <param name="options">Settings; validated here.</param>
+    /// <param name="sinks">Where events go; none by default.</param>
+    /// <param name="store">Where jobs are persisted; in memory by default.</param>
+    /// <param name="jobs">The kinds that can be started by name and resumed; none by default.</param>
+    /// <param name="loggerFactory">Logging; none by default.</param>
+    /// <param name="timeProvider">The clock; the system clock by default.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists every problem.</exception>
+    public JobManager(
+        IngestionOptions options,
+        IEnumerable<IProgressSink>? sinks = null,
+        IJobStore? store = null,
+        IEnumerable<JobRegistration>? jobs = null,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null)
+        : this(options, sinks, store, jobs, loggerFactory, timeProvider, services: null, meterFactory: null)
+    {
+    }
+
+    internal JobManager(
+        IngestionOptions options,
+        IEnumerable<IProgressSink>? sinks,
+        IJobStore? store,
+        IEnumerable<JobRegistration>? jobs,
+        ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider,
+        IServiceProvider? services,
+        IMeterFactory? meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(string.Empty, typeof(IngestionOptions), errors);
+        }
+
+        Options = options.Clone();
+        Store = store ?? new InMemoryJobStore();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Services = services ?? EmptyServiceProvider.Instance;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = _loggerFactory.CreateLogger("Ingestion.Core.JobManager");
+        _registrations = new Dictionary<string, JobRegistration>(StringComparer.Ordinal);
+        foreach (var registration in jobs ?? [])
+        {
+            if (!_registrations.TryAdd(registration.Kind, registration))
+            {
+                throw new ArgumentException($"The job kind '{registration.Kind}' is registered twice.", nameof(jobs));
+            }
+        }
+
+        Metrics = new IngestionMetrics(meterFactory, MeasureLiveJobs, MeasureItemsProcessed);
+        Dispatcher = new SinkDispatcher(sinks ?? [], Options.QueueCapacity, _loggerFactory.CreateLogger("Ingestion.Core.Sinks"), TimeProvider, Metrics);
+    }
+
+    internal IngestionOptions Options { get; }
+
+    internal IJobStore Store { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal IServiceProvider Services { get; }
+
+    internal ILogger Logger { get; }
+
+    internal IngestionMetrics Metrics { get; }
+
+    internal SinkDispatcher Dispatcher { get; }
+
+    internal ILogger CreateJobLogger(string kind) => _loggerFactory.CreateLogger("Ingestion.Jobs." + kind);
+
+    /// <summary>Gets the kinds registered with this manager.</summary>
+    public IReadOnlyCollection<string> Kinds => _registrations.Keys;
+
+    /// <summary>Gets, for each sink, how many events it got, threw on, dropped and has waiting.</summary>
+    /// <returns>One entry per sink, in registration order.</returns>
+    public IReadOnlyList<SinkStatistics> GetSinkStatistics() => Dispatcher.GetStatistics();
+
+    /// <inheritdoc />
+    public ValueTask<JobSnapshot> StartAsync(string kind, JsonElement parameters, JobStartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        if (!_registrations.TryGetValue(kind, out var registration))
+        {
+            var known = _registrations.Count == 0 ? "none" : string.Join(", ", _registrations.Keys.Order(StringComparer.Ordinal));
+            throw new JobStartException($"Unknown job kind '{kind}'. Registered kinds: {known}.") { Kind = kind };
+        }
+
+        var errors = new List<JobStartError>();
+        var bound = registration.BindParameters(parameters, errors);
+        if (errors.Count > 0)
+        {
+            throw new JobStartException($"Invalid parameters for a job of kind '{kind}': {string.Join(" ", errors)}", errors) { Kind = kind };
+        }
+
+        var run = JobRun.CreateNew(this, kind, options?.Name, IngestionJson.Normalize(parameters), registration, bound, body: null);
+        return AcceptAsync(run, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JobSnapshot> StartAsync(JobBody body, JobStartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var run = JobRun.CreateNew(this, JobRegistration.DelegateKind, options?.Name, IngestionJson.EmptyObject, registration: null, boundParameters: null, body);
+        return AcceptAsync(run, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobCommandResult> PauseAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        if (FindRun(jobId) is { } run)
+        {
+            return run.Pause();
+        }
+
+        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return stored is null
+            ? JobCommandResult.NotFound(jobId)
+            : JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; only a running job can be paused.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobCommandResult> ResumeAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        var run = FindRun(jobId);
+        if (run is not null && run.State != JobState.Interrupted)
+        {
+            return run.Resume();
+        }
+
+        var snapshot = run?.Snapshot() ?? await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return JobCommandResult.NotFound(jobId);
+        }
+
+        if (snapshot.State != JobState.Interrupted)
+        {
+            return JobCommandResult.Invalid(snapshot, $"The job is {Describe(snapshot.State)}; only a paused or interrupted job can be resumed.");
+        }
+
+        return await ResumeInterruptedAsync(snapshot, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobCommandResult> CancelAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        if (FindRun(jobId) is { } run)
+        {
+            return await run.CancelAsync().ConfigureAwait(false);
+        }
+
+        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return JobCommandResult.NotFound(jobId);
+        }
+
+        if (stored.State != JobState.Interrupted)
+        {
+            return JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; it cannot be cancelled.");
+        }
+
+        // An interrupted job from an earlier process: bring it into memory only to end it.
+        JobRun interrupted;
+        lock (_lock)
+        {
+            interrupted = FindRunUnderLock(jobId) ?? Retain(JobRun.CreateInterrupted(this, stored));
+        }
+
+        return await interrupted.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobSnapshot?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return FindRun(jobId)?.Snapshot() ?? await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobSnapshot>> ListLiveAsync(CancellationToken cancellationToken = default)
+    {
+        JobRun[] runs;
+        lock (_lock)
+        {
+            runs = [.. _live.Values];
+        }
+
+        IReadOnlyList<JobSnapshot> snapshots = runs.Select(static r => r.Snapshot()).OrderBy(static s => s.CreatedAt).ToArray();
+        return new ValueTask<IReadOnlyList<JobSnapshot>>(snapshots);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<JobHistoryPage> GetHistoryAsync(JobHistoryQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new JobHistoryQuery();
+        query.Validate();
+        var page = await Store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        var items = page.Items.Select(stored => FindRun(stored.Id)?.Snapshot() ?? stored).ToArray();
+        return new JobHistoryPage { Items = items, TotalCount = page.TotalCount, Offset = page.Offset, Limit = page.Limit };
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long? since = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        if (since is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(since), since, "A sequence number is zero or more.");
+        }
+
+        return WatchCoreAsync(jobId, since, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<JobEvent> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllCoreAsync(cancellationToken);
+
+    /// <summary>
+    /// Marks the jobs that the store shows as live (left over from a process that stopped without shutting down) as
+    /// <see cref="JobState.Interrupted"/>, so they can be resumed. Call once at start-up, before starting jobs; the
+    /// hosted service registered by <c>AddIngestion()</c> does it for you.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the recovery.</param>
+    /// <returns>How many jobs were marked interrupted.</returns>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var recovered = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var page = await Store.QueryAsync(new JobHistoryQuery { States = LiveStates, Limit = JobHistoryQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+            var stale = page.Items.Where(job => FindRun(job.Id) is null && seen.Add(job.Id)).ToArray();
+            if (stale.Length == 0)
+            {
+                return recovered;
+            }
+
+            foreach (var job in stale)
+            {
+                var interrupted = Copy(job, JobState.Interrupted, TimeProvider.GetUtcNow());
+                await Store.SaveAsync(interrupted, cancellationToken).ConfigureAwait(false);
+                Log.JobRecoveredAsInterrupted(Logger, job.Id, job.Kind);
+                recovered++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the manager: no new jobs are accepted; queued jobs become <see cref="JobState.Interrupted"/> at once; running
+    /// ones are asked to stop at their next check and given <see cref="IngestionOptions.ShutdownGracePeriod"/>, after
+    /// which any that has not stopped is marked Interrupted at its last checkpoint anyway; sinks get a short time to
+    /// drain. Safe to call more than once; later calls wait for the first.
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the grace period short (the host's shutdown timeout, say).</param>
+    /// <returns>A task that completes when the manager has stopped.</returns>
+    public Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return _shutdown ??= ShutdownCoreAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    internal void OnRunFinished(JobRun run, JobState outcome)
+    {
+        Metrics.JobFinished(outcome);
+        var toStart = new List<JobRun>();
+        lock (_lock)
+        {
+            if (_live.Remove(run.Id))
+            {
+                Interlocked.Add(ref _finishedProcessed, run.ProcessedThisRun);
+            }
+
+            Retain(run);
+            if (run.HoldsSlot)
+            {
+                run.HoldsSlot = false;
+                _running--;
+            }
+
+            if (_shutdown is null)
+            {
+                while (_running < Options.MaxConcurrentJobs && _queue.TryDequeue(out var next))
+                {
+                    if (next.TryBeginRunning())
+                    {
+                        next.HoldsSlot = true;
+                        _running++;
+                        toStart.Add(next);
+                    }
+                }
+            }
+        }
+
+        foreach (var next in toStart)
+        {
+            next.Launch();
+        }
+    }
+
+    private async ValueTask<JobSnapshot> AcceptAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        ThrowIfShuttingDown();
+
+        // Stored before anyone can see it: a job that the store refused never existed.
+        await Store.SaveAsync(run.Snapshot(), cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            ThrowIfShuttingDown();
+            Register(run);
+        }
+
+        return Schedule(run);
+    }
+
+    private async ValueTask<JobCommandResult> ResumeInterruptedAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
+    {
+        if (!_registrations.TryGetValue(interrupted.Kind, out var registration))
+        {
+            var why = interrupted.Kind == JobRegistration.DelegateKind
+                ? "it was started from a delegate, which does not outlive its process"
+                : $"its kind '{interrupted.Kind}' is not registered in this host";
+            return JobCommandResult.Invalid(interrupted, $"The job is interrupted but cannot be resumed here: {why}.");
+        }
+
+        var errors = new List<JobStartError>();
+        var bound = registration.BindParameters(interrupted.Parameters, errors);
+        if (errors.Count > 0)
+        {
+            return JobCommandResult.Invalid(interrupted, $"The job is interrupted but its parameters are no longer valid: {string.Join(" ", errors)}");
+        }
+
+        JobRun run;
+        lock (_lock)
+        {
+            if (_shutdown is not null)
+            {
+                return JobCommandResult.Invalid(interrupted, "The job manager is shutting down; the job stays interrupted.");
+            }
+
+            if (_live.TryGetValue(interrupted.Id, out var already))
+            {
+                return JobCommandResult.Unchanged(already.Snapshot(), "The job was already resumed.");
+            }
+
+            run = JobRun.CreateResumed(this, interrupted, registration, bound);
+            _retained.Remove(interrupted.Id);
+            Register(run);
+        }
+
+        var snapshot = Schedule(run);
+        await run.SaveAsync().ConfigureAwait(false);
+        return JobCommandResult.Applied(snapshot, "The job resumes from its checkpoint.");
+    }
+
+    /// <summary>Makes a new or resumed run visible: live, watched by every all-jobs subscriber, and announced as queued.</summary>
+    private void Register(JobRun run)
+    {
+        _live.Add(run.Id, run);
+        foreach (var queue in _allSubscribers)
+        {
+            run.Attach(queue);
+        }
+
+        run.Announce();
+    }
+
+    private JobSnapshot Schedule(JobRun run)
+    {
+        var launch = false;
+        lock (_lock)
+        {
+            if (_running < Options.MaxConcurrentJobs && _queue.Count == 0 && run.TryBeginRunning())
+            {
+                run.HoldsSlot = true;
+                _running++;
+                launch = true;
+            }
+            else if (run.State == JobState.Queued)
+            {
+                _queue.Enqueue(run);
+            }
+        }
+
+        var snapshot = run.Snapshot();
+        if (launch)
+        {
+            run.Launch();
+        }
+
+        return snapshot;
+    }
+
+    private JobRun Retain(JobRun run)
+    {
+        if (Options.RetainedFinishedJobs == 0 || _live.ContainsKey(run.Id))
+        {
+            return run;
+        }
+
+        if (_retained.TryAdd(run.Id, run))
+        {
+            _retainedOrder.Enqueue(run);
+        }
+        else
+        {
+            _retained[run.Id] = run;
+        }
+
+        while (_retained.Count > Options.RetainedFinishedJobs && _retainedOrder.TryDequeue(out var oldest))
+        {
+            if (_retained.TryGetValue(oldest.Id, out var current) && ReferenceEquals(current, oldest))
+            {
+                _retained.Remove(oldest.Id);
+            }
+        }
+
+        return run;
+    }
+
+    private JobRun? FindRun(string jobId)
+    {
+        lock (_lock)
+        {
+            return FindRunUnderLock(jobId);
+        }
+    }
+
+    private JobRun? FindRunUnderLock(string jobId)
+        => _live.TryGetValue(jobId, out var run) || _retained.TryGetValue(jobId, out run) ? run : null;
+
+    private async IAsyncEnumerable<JobEvent> WatchCoreAsync(string jobId, long? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var run = FindRun(jobId);
+        if (run is null)
+        {
+            var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobNotFoundException.For(jobId);
+            yield return new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = TimeProvider.GetUtcNow(), Job = stored };
+            yield break;
+        }
+
+        var queue = new EventQueue(Options.QueueCapacity, TimeProvider);
+        var prelude = run.Subscribe(queue, since);
+        try
+        {
+            foreach (var jobEvent in prelude)
+            {
+                yield return jobEvent;
+            }
+
+            while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (queue.TryDequeue(out var jobEvent))
+                {
+                    yield return jobEvent;
+                }
+            }
+        }
+        finally
+        {
+            run.Unsubscribe(queue);
+        }
+    }
+
+    private async IAsyncEnumerable<JobEvent> WatchAllCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var queue = new EventQueue(Options.QueueCapacity, TimeProvider);
+        lock (_lock)
+        {
+            if (_shutdown is null)
+            {
+                _allSubscribers.Add(queue);
+                foreach (var run in _live.Values.OrderBy(static r => r.CreatedAt))
+                {
+                    run.Attach(queue);
+                }
+            }
+            else
+            {
+                queue.Complete();
+            }
+        }
+
+        try
+        {
+            while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (queue.TryDequeue(out var jobEvent))
+                {
+                    yield return jobEvent;
+                }
+            }
+        }
+        finally
+        {
+            JobRun[] runs;
+            lock (_lock)
+            {
+                _allSubscribers.Remove(queue);
+                runs = [.. _live.Values];
+            }
+
+            foreach (var run in runs)
+            {
+                run.Unsubscribe(queue);
+            }
+        }
+    }
+
+    private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
+    {
+        // Yield first: the caller holds the lock while this task is created.
+        await Task.Yield();
+        JobRun[] live;
+        lock (_lock)
+        {
+            live = [.. _live.Values];
+            _queue.Clear();
+        }
+
+        foreach (var run in live)
+        {
+            await run.RequestInterruptAsync().ConfigureAwait(false);
+        }
+
+        var allStopped = Task.WhenAll(live.Select(static r => r.Finished));
+        try
+        {
+            await allStopped.WaitAsync(Options.ShutdownGracePeriod, TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            foreach (var run in live.Where(static r => !r.Finished.IsCompleted))
+            {
+                await run.ForceInterruptAsync().ConfigureAwait(false);
+            }
+        }
+
+        await Dispatcher.StopAsync(SinkDrainTime).ConfigureAwait(false);
+        lock (_lock)
+        {
+            foreach (var queue in _allSubscribers)
+            {
+                queue.Complete();
+            }
+
+            _allSubscribers.Clear();
+        }
+
+        Metrics.Dispose();
+    }
+
+    private void ThrowIfShuttingDown()
+    {
+        if (Volatile.Read(ref _shutdown) is not null)
+        {
+            throw new ObjectDisposedException(nameof(JobManager), "The job manager is shutting down and accepts no new jobs.");
+        }
+    }
+
+    private IEnumerable<Measurement<long>> MeasureLiveJobs()
+    {
+        var counts = new long[LiveStates.Length];
+        lock (_lock)
+        {
+            foreach (var run in _live.Values)
+            {
+                var index = Array.IndexOf(LiveStates, run.State);
+                if (index >= 0)
+                {
+                    counts[index]++;
+                }
+            }
+        }
+
+        for (var i = 0; i < LiveStates.Length; i++)
+        {
+            yield return new Measurement<long>(counts[i], IngestionMetrics.StateTag(LiveStates[i]));
+        }
+    }
+
+    private long MeasureItemsProcessed()
+    {
+        long live = 0;
+        lock (_lock)
+        {
+            foreach (var run in _live.Values)
+            {
+                live += run.ProcessedThisRun;
+            }
+        }
+
+        return Interlocked.Read(ref _finishedProcessed) + live;
+    }
+
+    private static JobSnapshot Copy(JobSnapshot job, JobState state, DateTimeOffset finishedAt) => new()
+    {
+        Id = job.Id,
+        Kind = job.Kind,
+        Name = job.Name,
+        State = state,
+        Parameters = job.Parameters,
+        Progress = job.Progress,
+        CreatedAt = job.CreatedAt,
+        StartedAt = job.StartedAt,
+        FinishedAt = finishedAt,
+        Error = job.Error,
+        Checkpoint = job.Checkpoint,
+        Results = job.Results,
+        RunCount = job.RunCount,
+        LastSeq = job.LastSeq,
+    };
+
+    private static string Describe(JobState state) => state.ToString().ToLowerInvariant();
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public static readonly EmptyServiceProvider Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
+}

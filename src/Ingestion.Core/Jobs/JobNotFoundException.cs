@@ -1,0 +1,31 @@
+namespace Ingestion.Core;
+
+/// <summary>Thrown by <see cref="IJobManager.WatchAsync"/> when no job has the id.</summary>
+public sealed class JobNotFoundException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public JobNotFoundException()
+        : base("No job has that id.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">The message.</param>
+    public JobNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and an inner exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The inner exception.</param>
+    public JobNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Gets the id that was not found.</summary>
+    public string? JobId { get; init; }
+
+    internal static JobNotFoundException For(string jobId) => new($"No job has the id '{jobId}'.") { JobId = jobId };
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ingestion.Core.Tests;
+
+/// <summary>A job manager with a collecting sink, shut down at the end of the test.</summary>
+internal sealed class ManagerFixture : IAsyncDisposable
+{
+    public ManagerFixture(Action<IngestionOptions>? configure = null, TimeProvider? time = null, IJobStore? store = null, IEnumerable<JobRegistration>? jobs = null, params IProgressSink[] extraSinks)
+    {
+        var options = new IngestionOptions();
+        configure?.Invoke(options);
+        Store = store ?? new InMemoryJobStore();
+        Manager = new JobManager(options, [Sink, .. extraSinks], Store, jobs, timeProvider: time);
+    }
+
+    public CollectingSink Sink { get; } = new();
+
+    public JobManager Manager { get; }
+
+    public IJobStore Store { get; }
+
+    public static ManagerFixture WithFakeTime(out FakeTimeProvider time, Action<IngestionOptions>? configure = null)
+    {
+        time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        return new ManagerFixture(configure, time);
+    }
+
+    public async Task<JobSnapshot> StateOf(string jobId) => (await Manager.GetAsync(jobId))!;
+
+    public async ValueTask DisposeAsync() => await Manager.ShutdownAsync();
+}
