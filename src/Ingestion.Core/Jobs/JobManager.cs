@@ -15,7 +15,7 @@ namespace Ingestion.Core;
 /// With DI, <c>services.AddIngestion()</c> registers it (and a hosted service that stops it with the host). Without
 /// DI, create it with the public constructor, and call <see cref="ShutdownAsync"/> (or dispose it) when done.
 /// </remarks>
-public sealed class JobManager : IJobManager, IAsyncDisposable
+public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan SinkDrainTime = TimeSpan.FromSeconds(2);
     private static readonly JobState[] LiveStates = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused];
@@ -299,8 +299,15 @@ public sealed class JobManager : IJobManager, IAsyncDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Shuts the manager down (see <see cref="ShutdownAsync"/>) and waits for it.</summary>
+    /// <returns>A task that completes when the manager has stopped.</returns>
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Shuts the manager down (see <see cref="ShutdownAsync"/>) and blocks until it has stopped, for containers that
+    /// dispose synchronously. Prefer <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose() => ShutdownAsync().GetAwaiter().GetResult();
 
     internal void OnRunFinished(JobRun run, JobState outcome)
     {

@@ -9,10 +9,7 @@ internal sealed class SinkDispatcher
 
     public SinkDispatcher(IEnumerable<IProgressSink> sinks, int capacity, ILogger logger, TimeProvider timeProvider, IngestionMetrics metrics)
     {
-        _workers = sinks
-            .Where(static sink => sink is not NullProgressSink)
-            .Select(sink => new SinkWorker(sink, capacity, logger, timeProvider, metrics))
-            .ToArray();
+        _workers = sinks.Select(sink => new SinkWorker(sink, capacity, logger, timeProvider, metrics)).ToArray();
     }
 
     public void Publish(JobEvent jobEvent)
