@@ -275,7 +275,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
             foreach (var job in stale)
             {
-                var interrupted = Copy(job, JobState.Interrupted, TimeProvider.GetUtcNow());
+                var interrupted = job.WithState(JobState.Interrupted, TimeProvider.GetUtcNow());
                 await Store.SaveAsync(interrupted, cancellationToken).ConfigureAwait(false);
                 Log.JobRecoveredAsInterrupted(Logger, job.Id, job.Kind);
                 recovered++;
@@ -353,13 +353,20 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
         // Stored before anyone can see it: a job that the store refused never existed.
         await Store.SaveAsync(run.Snapshot(), cancellationToken).ConfigureAwait(false);
+        bool launch;
         lock (_lock)
         {
             ThrowIfShuttingDown();
-            Register(run);
+            launch = RegisterAndScheduleUnderLock(run);
         }
 
-        return Schedule(run);
+        var snapshot = run.Snapshot();
+        if (launch)
+        {
+            run.Launch();
+        }
+
+        return snapshot;
     }
 
     private async ValueTask<JobCommandResult> ResumeInterruptedAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
@@ -380,6 +387,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         }
 
         JobRun run;
+        bool launch;
         lock (_lock)
         {
             if (_shutdown is not null)
@@ -394,41 +402,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
             run = JobRun.CreateResumed(this, interrupted, registration, bound);
             _retained.Remove(interrupted.Id);
-            Register(run);
-        }
-
-        var snapshot = Schedule(run);
-        await run.SaveAsync().ConfigureAwait(false);
-        return JobCommandResult.Applied(snapshot, "The job resumes from its checkpoint.");
-    }
-
-    /// <summary>Makes a new or resumed run visible: live, watched by every all-jobs subscriber, and announced as queued.</summary>
-    private void Register(JobRun run)
-    {
-        _live.Add(run.Id, run);
-        foreach (var queue in _allSubscribers)
-        {
-            run.Attach(queue);
-        }
-
-        run.Announce();
-    }
-
-    private JobSnapshot Schedule(JobRun run)
-    {
-        var launch = false;
-        lock (_lock)
-        {
-            if (_running < Options.MaxConcurrentJobs && _queue.Count == 0 && run.TryBeginRunning())
-            {
-                run.HoldsSlot = true;
-                _running++;
-                launch = true;
-            }
-            else if (run.State == JobState.Queued)
-            {
-                _queue.Enqueue(run);
-            }
+            launch = RegisterAndScheduleUnderLock(run);
         }
 
         var snapshot = run.Snapshot();
@@ -437,7 +411,33 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             run.Launch();
         }
 
-        return snapshot;
+        await run.SaveAsync().ConfigureAwait(false);
+        return JobCommandResult.Applied(snapshot, "The job resumes from its checkpoint.");
+    }
+
+    /// <summary>
+    /// Makes a new or resumed run visible (live, watched by every all-jobs subscriber, announced as queued) and gives it
+    /// a slot if one is free and nobody is ahead of it. In one critical section with the shutdown check, so a job is
+    /// either seen by the shutdown or refused. Returns whether the caller must launch its body (outside the lock).
+    /// </summary>
+    private bool RegisterAndScheduleUnderLock(JobRun run)
+    {
+        _live.Add(run.Id, run);
+        foreach (var queue in _allSubscribers)
+        {
+            run.Attach(queue);
+        }
+
+        run.Announce();
+        if (_running < Options.MaxConcurrentJobs && _queue.Count == 0 && run.TryBeginRunning())
+        {
+            run.HoldsSlot = true;
+            _running++;
+            return true;
+        }
+
+        _queue.Enqueue(run);
+        return false;
     }
 
     private JobRun Retain(JobRun run)
@@ -641,24 +641,6 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
         return Interlocked.Read(ref _finishedProcessed) + live;
     }
-
-    private static JobSnapshot Copy(JobSnapshot job, JobState state, DateTimeOffset finishedAt) => new()
-    {
-        Id = job.Id,
-        Kind = job.Kind,
-        Name = job.Name,
-        State = state,
-        Parameters = job.Parameters,
-        Progress = job.Progress,
-        CreatedAt = job.CreatedAt,
-        StartedAt = job.StartedAt,
-        FinishedAt = finishedAt,
-        Error = job.Error,
-        Checkpoint = job.Checkpoint,
-        Results = job.Results,
-        RunCount = job.RunCount,
-        LastSeq = job.LastSeq,
-    };
 
     private static string Describe(JobState state) => state.ToString().ToLowerInvariant();
 

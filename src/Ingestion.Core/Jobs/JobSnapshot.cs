@@ -9,6 +9,7 @@ namespace Ingestion.Core;
 public sealed class JobSnapshot
 {
     private static readonly IReadOnlyDictionary<string, double> NoResults = new Dictionary<string, double>(StringComparer.Ordinal);
+    private readonly JsonElement _parameters = IngestionJson.EmptyObject;
 
     /// <summary>Gets the job's id: 32 lowercase hex digits from a cryptographic random source.</summary>
     public required string Id { get; init; }
@@ -22,8 +23,12 @@ public sealed class JobSnapshot
     /// <summary>Gets the job's state.</summary>
     public required JobState State { get; init; }
 
-    /// <summary>Gets the parameters the job was started with (a JSON object; empty when it took none).</summary>
-    public JsonElement Parameters { get; init; }
+    /// <summary>Gets the parameters the job was started with: a JSON object, empty when it took none (never an undefined element).</summary>
+    public JsonElement Parameters
+    {
+        get => _parameters;
+        init => _parameters = IngestionJson.Normalize(value);
+    }
 
     /// <summary>Gets the job's progress.</summary>
     public JobProgress Progress { get; init; } = JobProgress.Empty;
@@ -54,4 +59,24 @@ public sealed class JobSnapshot
 
     /// <summary>Gets the sequence number of the last event the job published; this snapshot reflects every event up to it.</summary>
     public long LastSeq { get; init; }
+
+    /// <summary>A copy in another state, with its finish time (recovery marks a dead host's jobs interrupted this way).</summary>
+    internal JobSnapshot WithState(JobState state, DateTimeOffset? finishedAt) => new()
+    {
+        Id = Id,
+        Kind = Kind,
+        Name = Name,
+        State = state,
+        Parameters = Parameters,
+        Progress = Progress,
+        CreatedAt = CreatedAt,
+        StartedAt = StartedAt,
+        FinishedAt = finishedAt,
+        IsCancellationRequested = false,
+        Error = Error,
+        Checkpoint = Checkpoint,
+        Results = Results,
+        RunCount = RunCount,
+        LastSeq = LastSeq,
+    };
 }
