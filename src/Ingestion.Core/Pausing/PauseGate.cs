@@ -1,13 +1,60 @@
 namespace Ingestion.Core;
 
-/// <summary>One pause: a one-shot gate that paused bodies wait on until it is opened by a resume.</summary>
+/// <summary>One pause: the waiters that reached a check during it, woken together when it is opened by a resume.</summary>
 internal sealed class PauseGate
 {
-    // Continuations run asynchronously so that Resume() never runs a job body inline on the caller's thread
-    // (a control endpoint, a hub method, or a lock holder).
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The marker of a stopped source: never opened, never waited on; it only sends checks to the slow path.</summary>
+    public static readonly PauseGate Stopped = new();
 
-    public void Open() => _opened.TrySetResult();
+    private readonly Lock _lock = new();
+    private (PauseWaiter Waiter, long Ticket) _first;
+    private List<(PauseWaiter Waiter, long Ticket)>? _more;
+    private bool _opened;
 
-    public Task WaitAsync(CancellationToken cancellationToken) => _opened.Task.WaitAsync(cancellationToken);
+    /// <summary>Adds a waiter's wait, unless the gate has been opened already.</summary>
+    public bool TryAdd(PauseWaiter waiter, long ticket)
+    {
+        lock (_lock)
+        {
+            if (_opened)
+            {
+                return false;
+            }
+
+            if (_first.Waiter is null)
+            {
+                _first = (waiter, ticket);
+            }
+            else
+            {
+                (_more ??= []).Add((waiter, ticket));
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Opens the gate: every waiter that joined it is released (its body continues on the thread pool).</summary>
+    public void Open()
+    {
+        (PauseWaiter Waiter, long Ticket) first;
+        List<(PauseWaiter Waiter, long Ticket)>? more;
+        lock (_lock)
+        {
+            _opened = true;
+            first = _first;
+            more = _more;
+            _first = default;
+            _more = null;
+        }
+
+        first.Waiter?.Release(first.Ticket);
+        if (more is not null)
+        {
+            foreach (var (waiter, ticket) in more)
+            {
+                waiter.Release(ticket);
+            }
+        }
+    }
 }

@@ -25,29 +25,27 @@ public readonly struct PauseToken : IEquatable<PauseToken>
     public bool IsPaused
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _source is not null && _source.Gate is not null;
+        get => _source is not null && _source.IsPaused;
     }
 
     /// <summary>
-    /// Completes at once when not paused; otherwise waits, without polling, until the source is resumed.
+    /// Completes at once when not paused; otherwise waits, without polling, until the source is resumed, or until
+    /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    /// <param name="cancellationToken">Ends the wait with an <see cref="OperationCanceledException"/> as soon as it is cancelled.</param>
-    /// <returns>
-    /// A task that is already complete (no allocation, no lock) when the source is not paused and
-    /// <paramref name="cancellationToken"/> is not cancelled.
-    /// </returns>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, before or during the wait.</exception>
+    /// <param name="cancellationToken">
+    /// Ends the wait with an <see cref="OperationCanceledException"/> as soon as it is cancelled. It is observed while
+    /// paused (and on any check of a job that the job manager has cancelled); a check that finds the source running
+    /// returns at once without reading it, which keeps the check to one volatile read. Check the token yourself where
+    /// that matters, or use <see cref="JobContext.WaitIfPausedAsync"/> in a job body.
+    /// </param>
+    /// <returns>A task that is already complete (no allocation, no lock) when the source is not paused.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask WaitIfPausedAsync(CancellationToken cancellationToken)
     {
         var source = _source;
         var gate = source?.Gate;
-        if (gate is null)
-        {
-            return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled(cancellationToken) : default;
-        }
-
-        return source!.WaitWhilePausedAsync(gate, cancellationToken);
+        return gate is null ? default : source!.WaitWhilePausedAsync(gate, cancellationToken);
     }
 
     /// <summary>Completes at once when not paused; otherwise waits until the source is resumed.</summary>

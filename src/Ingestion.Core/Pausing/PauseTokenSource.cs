@@ -11,16 +11,28 @@ namespace Ingestion.Core;
 /// while paused waits without polling and continues when the source is resumed.
 /// </para>
 /// <para>
-/// The state is one reference: <see langword="null"/> when running, or the gate that paused waiters are waiting on.
-/// <see cref="Resume"/> swaps the gate out and opens it, so every waiter that saw that gate is woken exactly once,
-/// and a waiter that races a resume either sees no gate or sees one that is already open. Nothing is ever lost
-/// between a pause and a resume, however they interleave.
+/// The state is one reference: <see langword="null"/> when running, or the gate of the current pause. <see cref="Resume"/>
+/// swaps the gate out and opens it, waking every waiter that joined it exactly once; a waiter that races a resume
+/// either sees no gate or finds it already open and does not wait. Nothing is lost between a pause and a resume,
+/// however they interleave. A woken body runs on the thread pool, never inline on the thread that called
+/// <see cref="Resume"/>.
+/// </para>
+/// <para>
+/// The check reads only that reference. The job manager also parks a "stopped" marker there when it cancels a job, so
+/// that the job's next check leaves the fast path and throws; a source of your own observes the cancellation token
+/// only while it waits.
 /// </para>
 /// </remarks>
 public sealed class PauseTokenSource
 {
     private volatile PauseGate? _gate;
+    private volatile bool _stopped;
     private readonly Action? _onWaiting;
+
+    // One waiter is kept for reuse: a job body waits at one check at a time, so pausing and resuming it again and
+    // again allocates only the gate of each pause.
+    private PauseWaiter? _spareWaiter;
+    private int _waitersCreated;
 
     /// <summary>Creates a source that is not paused.</summary>
     public PauseTokenSource()
@@ -34,12 +46,22 @@ public sealed class PauseTokenSource
     internal PauseTokenSource(Action onWaiting) => _onWaiting = onWaiting;
 
     /// <summary>Gets whether the source is paused.</summary>
-    public bool IsPaused => _gate is not null;
+    public bool IsPaused
+    {
+        get
+        {
+            var gate = _gate;
+            return gate is not null && !ReferenceEquals(gate, PauseGate.Stopped);
+        }
+    }
 
     /// <summary>Gets a token that observes this source.</summary>
     public PauseToken Token => new(this);
 
-    /// <summary>The current gate, or <see langword="null"/> when not paused. One volatile read.</summary>
+    /// <summary>How many waiter objects the slow path has had to create (they are reused; tests check that).</summary>
+    internal int WaitersCreated => Volatile.Read(ref _waitersCreated);
+
+    /// <summary>The current gate, <see cref="PauseGate.Stopped"/> once stopped, or <see langword="null"/> when running. One volatile read.</summary>
     internal PauseGate? Gate => _gate;
 
     /// <summary>Pauses the source. Bodies stop at their next pause check.</summary>
@@ -60,31 +82,73 @@ public sealed class PauseTokenSource
     /// <returns><see langword="true"/> if this call resumed the source; <see langword="false"/> if it was not paused.</returns>
     public bool Resume()
     {
-        var gate = Interlocked.Exchange(ref _gate, null);
-        if (gate is null)
+        while (true)
         {
-            return false;
-        }
+            var gate = _gate;
+            if (gate is null || ReferenceEquals(gate, PauseGate.Stopped))
+            {
+                return false;
+            }
 
-        gate.Open();
-        return true;
+            if (Interlocked.CompareExchange(ref _gate, null, gate) != gate)
+            {
+                continue;
+            }
+
+            // Stop() may have run while paused (and found no empty slot for its marker): put the marker in now.
+            // Stop writes its flag before its compare-and-swap and this reads it after ours, so one of the two sees
+            // the other.
+            if (_stopped)
+            {
+                Interlocked.CompareExchange(ref _gate, PauseGate.Stopped, null);
+            }
+
+            gate.Open();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Marks the source as stopped: from now on every check leaves the fast path and observes its cancellation token,
+    /// so a cancelled job stops at its next check whether or not it is paused. Pausing a stopped source does nothing.
+    /// </summary>
+    internal void Stop()
+    {
+        _stopped = true;
+        Interlocked.CompareExchange(ref _gate, PauseGate.Stopped, null);
     }
 
     /// <summary>The slow path of <see cref="PauseToken.WaitIfPausedAsync(CancellationToken)"/>: only taken while paused.</summary>
-    internal async ValueTask WaitWhilePausedAsync(PauseGate gate, CancellationToken cancellationToken)
+    internal ValueTask WaitWhilePausedAsync(PauseGate gate, CancellationToken cancellationToken)
     {
-        PauseGate? current = gate;
-        do
+        if (cancellationToken.IsCancellationRequested)
         {
-            _onWaiting?.Invoke();
-            await current.WaitAsync(cancellationToken).ConfigureAwait(false);
-
-            // Paused again between the resume and this continuation: wait on the new gate, so that a body never
-            // runs an item while the source says it is paused.
-            current = _gate;
+            return ValueTask.FromCanceled(cancellationToken);
         }
-        while (current is not null);
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (ReferenceEquals(gate, PauseGate.Stopped))
+        {
+            // Stopped but not paused, and this token is not cancelled: nothing to wait for.
+            return default;
+        }
+
+        _onWaiting?.Invoke();
+        var waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? CreateWaiter();
+        if (!gate.TryAdd(waiter, waiter.Arm()))
+        {
+            // Opened between the caller's read and now: the pause is over, so there is nothing to wait for.
+            ReturnWaiter(waiter);
+            return default;
+        }
+
+        return waiter.WaitAsync(cancellationToken);
+    }
+
+    internal void ReturnWaiter(PauseWaiter waiter) => Volatile.Write(ref _spareWaiter, waiter);
+
+    private PauseWaiter CreateWaiter()
+    {
+        Interlocked.Increment(ref _waitersCreated);
+        return new PauseWaiter(this);
     }
 }

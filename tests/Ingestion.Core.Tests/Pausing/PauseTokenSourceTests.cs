@@ -58,6 +58,68 @@ public class PauseTokenSourceTests
     }
 
     [Fact]
+    public async Task AWaitCancelledWhilePaused_DoesNotDisturbTheNextWait_OnTheSameSource()
+    {
+        var source = new PauseTokenSource();
+        source.Pause();
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = source.Token.WaitIfPausedAsync(cts.Token).AsTask();
+            await cts.CancelAsync();
+            var awaiting = async () => await cancelled.OrTimeout();
+            await awaiting.Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        // The waiter object is reused for this wait, on the same (still closed) gate: it must wait again.
+        var next = source.Token.WaitIfPausedAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        next.IsCompleted.Should().BeFalse();
+
+        source.Resume();
+        await next.OrTimeout();
+
+        // And again, across a new pause.
+        source.Pause();
+        var third = source.Token.WaitIfPausedAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        third.IsCompleted.Should().BeFalse();
+        source.Resume();
+        await third.OrTimeout();
+    }
+
+    [Fact]
+    public async Task PausingAndResumingAWaitingBody_ReusesOneWaiter()
+    {
+        var waiting = new SemaphoreSlim(0);
+        var source = new PauseTokenSource(() => waiting.Release());
+        var go = new SemaphoreSlim(0);
+        var passed = new SemaphoreSlim(0);
+        const int rounds = 200;
+        var body = Task.Run(async () =>
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                await go.WaitAsync();
+                await source.Token.WaitIfPausedAsync(CancellationToken.None);
+                passed.Release();
+            }
+        });
+
+        // Each round the body reaches its check while paused, waits, and is resumed.
+        for (var i = 0; i < rounds; i++)
+        {
+            source.Pause();
+            go.Release();
+            await waiting.WaitAsync().OrTimeout();
+            source.Resume();
+            await passed.WaitAsync().OrTimeout();
+        }
+
+        await body.OrTimeout();
+        source.WaitersCreated.Should().Be(1, "a body waits at one check at a time, so one waiter serves every pause");
+    }
+
+    [Fact]
     public async Task Resume_DoesNotRunTheWaiterInline_OnTheResumingThread()
     {
         var reachedCheck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -40,12 +40,51 @@ public class PauseTokenTests
     }
 
     [Fact]
-    public async Task WaitIfPausedAsync_WhenTheTokenIsCancelled_ThrowsEvenIfNotPaused()
+    public void WaitIfPausedAsync_WhenNotPaused_ReturnsAtOnce_WithoutReadingTheToken()
     {
         var token = new PauseTokenSource().Token;
 
-        var wait = async () => await token.WaitIfPausedAsync(new CancellationToken(canceled: true));
+        token.WaitIfPausedAsync(new CancellationToken(canceled: true)).IsCompletedSuccessfully
+            .Should().BeTrue("a running source costs one read; the token is observed while waiting");
+    }
 
+    [Fact]
+    public async Task WaitIfPausedAsync_WhilePausedWithACancelledToken_Throws()
+    {
+        var source = new PauseTokenSource();
+        source.Pause();
+
+        var wait = async () => await source.Token.WaitIfPausedAsync(new CancellationToken(canceled: true));
+
+        await wait.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task WaitIfPausedAsync_OnAStoppedSource_ThrowsForACancelledToken_AndIsNotPaused()
+    {
+        var source = new PauseTokenSource();
+        source.Stop();
+
+        source.IsPaused.Should().BeFalse();
+        source.Token.IsPaused.Should().BeFalse();
+        source.Pause().Should().BeFalse("a stopped source cannot be paused");
+        source.Token.WaitIfPausedAsync(CancellationToken.None).IsCompletedSuccessfully.Should().BeTrue();
+        var wait = async () => await source.Token.WaitIfPausedAsync(new CancellationToken(canceled: true));
+        await wait.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Stop_WhilePaused_TakesEffectAtTheResume()
+    {
+        var source = new PauseTokenSource();
+        source.Pause();
+        source.Stop();
+        source.IsPaused.Should().BeTrue("a stop does not resume");
+
+        source.Resume().Should().BeTrue();
+
+        source.IsPaused.Should().BeFalse();
+        var wait = async () => await source.Token.WaitIfPausedAsync(new CancellationToken(canceled: true));
         await wait.Should().ThrowAsync<OperationCanceledException>();
     }
 

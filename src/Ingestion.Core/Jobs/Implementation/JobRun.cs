@@ -291,7 +291,7 @@ internal sealed class JobRun
         if (requested is not null)
         {
             // Outside the lock: cancellation callbacks (a paused body's wait among them) must not run under it.
-            await _cancellation.CancelAsync().ConfigureAwait(false);
+            await StopBodyAsync().ConfigureAwait(false);
             return JobCommandResult.Applied(requested, "Cancellation requested; the job stops at its next check.");
         }
 
@@ -318,12 +318,24 @@ internal sealed class JobRun
 
         if (signalBody)
         {
-            await _cancellation.CancelAsync().ConfigureAwait(false);
+            await StopBodyAsync().ConfigureAwait(false);
         }
         else
         {
             await FinishWithoutBodyAsync(JobState.Interrupted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Cancels the body's token, then stops the pause source so that the body's next check leaves the fast path and
+    /// throws even when the job is not paused. (The token is already cancelled when CancelAsync returns; only its
+    /// callbacks run later.)
+    /// </summary>
+    private async Task StopBodyAsync()
+    {
+        var callbacks = _cancellation.CancelAsync();
+        _pause.Stop();
+        await callbacks.ConfigureAwait(false);
     }
 
     /// <summary>The grace period is over and the body has not stopped: mark the job Interrupted at its last checkpoint anyway.</summary>
