@@ -33,13 +33,15 @@ internal sealed class GatedBody
         for (var i = 0; i < _items; i++)
         {
             await context.WaitIfPausedAsync();
-            Interlocked.Increment(ref _started);
+
+            // Progress first, then the test's own counters: a test that waits on these sees the progress too.
             context.Progress.SetCurrentItem($"item-{i}");
+            Interlocked.Increment(ref _started);
 
             // Inside an item the body does not look at the token: like real work, it stops at its next check.
             await _gate.WaitAsync(CancellationToken.None);
-            Interlocked.Increment(ref _processed);
             context.Progress.IncrementSucceeded();
+            Interlocked.Increment(ref _processed);
         }
     }
 }

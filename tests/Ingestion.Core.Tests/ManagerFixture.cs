@@ -10,13 +10,17 @@ internal sealed class ManagerFixture : IAsyncDisposable
     public ManagerFixture(Action<IngestionOptions>? configure = null, TimeProvider? time = null, IJobStore? store = null, IEnumerable<JobRegistration>? jobs = null, params IProgressSink[] extraSinks)
     {
         _time = time;
+        Logs = new CapturingLoggerProvider();
         var options = new IngestionOptions();
         configure?.Invoke(options);
         Store = store ?? new InMemoryJobStore();
-        Manager = new JobManager(options, [Sink, .. extraSinks], Store, jobs, timeProvider: time);
+        Manager = new JobManager(options, [Sink, .. extraSinks], Store, jobs, Logs, time);
     }
 
     public CollectingSink Sink { get; } = new();
+
+    /// <summary>Every line the manager and its jobs logged.</summary>
+    public CapturingLoggerProvider Logs { get; }
 
     public JobManager Manager { get; }
 

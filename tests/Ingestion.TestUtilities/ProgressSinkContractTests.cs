@@ -51,7 +51,7 @@ public abstract class ProgressSinkContractTests
     }
 
     [Fact]
-    public async Task UnderAJobManager_TheSinkGetsEveryStateChange_InOrder_AndFailsNothing()
+    public async Task UnderAJobManager_TheSinkIsOfferedEveryEvent_AndFailsNone()
     {
         var sink = await CreateSinkAsync();
         var manager = new JobManager(new IngestionOptions(), [sink]);

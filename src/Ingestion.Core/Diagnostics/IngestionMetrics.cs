@@ -31,7 +31,7 @@ internal sealed class IngestionMetrics : IDisposable
 
     public void JobFinished(JobState state) => _finished.Add(1, StateTag(state));
 
-    public void SinkDropped(string sink) => _sinkDropped.Add(1, new KeyValuePair<string, object?>("ingestion.sink", sink));
+    public void SinkDropped(string sink, long events) => _sinkDropped.Add(events, new KeyValuePair<string, object?>("ingestion.sink", sink));
 
     public void SinkFailed(string sink) => _sinkFailures.Add(1, new KeyValuePair<string, object?>("ingestion.sink", sink));
 

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "Item {Item} failed; it is counted as failed and the job goes on.")]
     public static partial void ItemFailed(ILogger logger, string? item, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "A cancellation callback of job {JobId} threw; the job is cancelled all the same.")]
+    public static partial void CancellationCallbackFailed(ILogger logger, string jobId, Exception? exception);
 }

@@ -3,9 +3,14 @@ namespace Ingestion.Core;
 /// <summary>
 /// The bounded queue between a job's events and one consumer (a sink or a subscriber). Writing never blocks and never
 /// fails: progress events coalesce (a newer one for the same job replaces the pending one), state, completion and
-/// snapshot events are always kept, and log lines beyond the capacity are dropped, to be reported as a
+/// snapshot events are kept, and log lines beyond the capacity are dropped, to be reported as a
 /// <see cref="JobGapEvent"/> just before that job's next event. Events of one job leave in the order they came in.
 /// </summary>
+/// <remarks>
+/// A consumer that stops reading altogether must not cost unbounded memory: once as many kept events wait as the
+/// capacity, everything waiting is replaced by one gap per job (the consumer can catch up from the journal or the
+/// store), and the queue goes on from there.
+/// </remarks>
 /// <remarks>One consumer; any number of writers. Every member takes the queue's own short lock and nothing else.</remarks>
 internal sealed class EventQueue
 {
@@ -15,14 +20,15 @@ internal sealed class EventQueue
     private readonly Dictionary<string, PendingGap> _pendingGaps = new(StringComparer.Ordinal);
     private readonly int _capacity;
     private readonly TimeProvider _timeProvider;
-    private readonly Action? _onDropped;
+    private readonly Action<long>? _onDropped;
     private int _logCount;
+    private int _keptCount;
     private long _dropped;
     private long _coalesced;
     private bool _completed;
     private TaskCompletionSource<bool>? _reader;
 
-    public EventQueue(int capacity, TimeProvider timeProvider, Action? onDropped = null)
+    public EventQueue(int capacity, TimeProvider timeProvider, Action<long>? onDropped = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
@@ -51,7 +57,7 @@ internal sealed class EventQueue
     /// <summary>Adds an event. Returns false only when the queue was completed.</summary>
     public bool Enqueue(JobEvent jobEvent)
     {
-        var dropped = false;
+        long droppedNow;
         lock (_lock)
         {
             if (_completed)
@@ -59,11 +65,12 @@ internal sealed class EventQueue
                 return false;
             }
 
+            var droppedBefore = _dropped;
+
             switch (jobEvent.Kind)
             {
                 case JobEventKind.Log when _logCount >= _capacity:
                     RecordDrop(jobEvent);
-                    dropped = true;
                     break;
                 case JobEventKind.Progress:
                     FlushGap(jobEvent.JobId);
@@ -81,17 +88,24 @@ internal sealed class EventQueue
                     _logCount++;
                     break;
                 default:
+                    if (_keptCount >= _capacity)
+                    {
+                        CollapseIntoGaps();
+                    }
+
                     FlushGap(jobEvent.JobId);
                     _events.AddLast(jobEvent);
+                    _keptCount++;
                     break;
             }
 
             WakeReader(true);
+            droppedNow = _dropped - droppedBefore;
         }
 
-        if (dropped)
+        if (droppedNow > 0)
         {
-            _onDropped?.Invoke();
+            _onDropped?.Invoke(droppedNow);
         }
 
         return true;
@@ -117,6 +131,9 @@ internal sealed class EventQueue
                     break;
                 case JobEventKind.Log:
                     _logCount--;
+                    break;
+                default:
+                    _keptCount--;
                     break;
             }
 
@@ -167,6 +184,38 @@ internal sealed class EventQueue
         }
     }
 
+    /// <summary>Replaces every waiting event by one gap per job, covering what was waiting and what was already dropped.</summary>
+    private void CollapseIntoGaps()
+    {
+        var gaps = new Dictionary<string, PendingGap>(StringComparer.Ordinal);
+        foreach (var waiting in _events)
+        {
+            var (from, to, count) = waiting is JobGapEvent gap ? (gap.FromSeq, gap.ToSeq, gap.Dropped ?? 1) : (waiting.Seq, waiting.Seq, 1L);
+            _dropped += waiting is JobGapEvent ? 0 : 1;
+            gaps[waiting.JobId] = gaps.TryGetValue(waiting.JobId, out var known)
+                ? new PendingGap(Math.Min(known.From, from), Math.Max(known.To, to), known.Count + count)
+                : new PendingGap(from, to, count);
+        }
+
+        foreach (var (jobId, pending) in _pendingGaps)
+        {
+            gaps[jobId] = gaps.TryGetValue(jobId, out var known)
+                ? new PendingGap(Math.Min(known.From, pending.From), Math.Max(known.To, pending.To), known.Count + pending.Count)
+                : pending;
+        }
+
+        _events.Clear();
+        _pendingProgress.Clear();
+        _pendingGaps.Clear();
+        _logCount = 0;
+        _keptCount = 0;
+        foreach (var (jobId, gap) in gaps)
+        {
+            _pendingGaps[jobId] = gap;
+            FlushGap(jobId);
+        }
+    }
+
     private void RecordDrop(JobEvent jobEvent)
     {
         _dropped++;
@@ -179,6 +228,7 @@ internal sealed class EventQueue
     {
         if (_pendingGaps.Remove(jobId, out var gap))
         {
+            _keptCount++;
             _events.AddLast(new JobGapEvent
             {
                 JobId = jobId,

@@ -11,14 +11,23 @@ internal sealed class JobJournal
     private readonly JobEvent[] _entries;
     private int _start;
     private int _count;
+    private readonly bool _earlierHistoryLost;
     private long _firstEvictedSeq;
     private long _evictedThroughSeq;
     private long _evicted;
 
-    public JobJournal(int capacity)
+    /// <param name="capacity">How many entries to keep.</param>
+    /// <param name="lostThroughSeq">
+    /// For a journal that continues an earlier run (a resume after a restart): the last sequence number of that run,
+    /// whose entries this journal never had.
+    /// </param>
+    public JobJournal(int capacity, long lostThroughSeq = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(lostThroughSeq);
         _entries = new JobEvent[capacity];
+        _evictedThroughSeq = lostThroughSeq;
+        _earlierHistoryLost = lostThroughSeq > 0;
     }
 
     /// <summary>How many entries were evicted in all.</summary>
@@ -65,7 +74,7 @@ internal sealed class JobJournal
                 Timestamp = timeProvider.GetUtcNow(),
                 FromSeq = since + 1,
                 ToSeq = _evictedThroughSeq,
-                Dropped = since < _firstEvictedSeq ? _evicted : null,
+                Dropped = !_earlierHistoryLost && since < _firstEvictedSeq ? _evicted : null,
             });
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -24,11 +25,17 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     private readonly Dictionary<string, JobRun> _live = new(StringComparer.Ordinal);
     private readonly Queue<JobRun> _queue = new();
     private readonly Dictionary<string, JobRun> _retained = new(StringComparer.Ordinal);
+
+    // Interrupted runs in memory (loaded from the store, or interrupted by this manager's shutdown): one object per job,
+    // so that a resume and a cancel of it agree on who won. Not subject to RetainedFinishedJobs.
+    private readonly Dictionary<string, JobRun> _interrupted = new(StringComparer.Ordinal);
     private readonly Queue<JobRun> _retainedOrder = new();
     private readonly List<EventQueue> _allSubscribers = [];
     private readonly Dictionary<string, JobRegistration> _registrations;
     private readonly ILoggerFactory _loggerFactory;
     private int _running;
+    private int _pendingStarts;
+    private TaskCompletionSource? _pendingStartsDrained;
     private long _finishedProcessed;
     private Task? _shutdown;
 
@@ -127,7 +134,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             throw new JobStartException($"Invalid parameters for a job of kind '{kind}': {string.Join(" ", errors)}", errors) { Kind = kind };
         }
 
-        var run = JobRun.CreateNew(this, kind, options?.Name, IngestionJson.Normalize(parameters), registration, bound, body: null);
+        var run = JobRun.CreateNew(this, kind, options?.Name, IngestionJson.Normalize(parameters), registration, bound, body: null, Activity.Current?.Context);
         return AcceptAsync(run, cancellationToken);
     }
 
@@ -135,7 +142,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     public ValueTask<JobSnapshot> StartAsync(JobBody body, JobStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var run = JobRun.CreateNew(this, JobRegistration.DelegateKind, options?.Name, IngestionJson.EmptyObject, registration: null, boundParameters: null, body);
+        var run = JobRun.CreateNew(this, JobRegistration.DelegateKind, options?.Name, IngestionJson.EmptyObject, registration: null, boundParameters: null, body, Activity.Current?.Context);
         return AcceptAsync(run, cancellationToken);
     }
 
@@ -143,69 +150,41 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     public async ValueTask<JobCommandResult> PauseAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        if (FindRun(jobId) is { } run)
-        {
-            return run.Pause();
-        }
-
-        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return stored is null
-            ? JobCommandResult.NotFound(jobId)
-            : JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; only a running job can be paused.");
+        var (run, stored) = await FindOrLoadAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return run?.Pause() ?? Refuse(jobId, stored, "only a running job can be paused.");
     }
 
     /// <inheritdoc />
     public async ValueTask<JobCommandResult> ResumeAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        var run = FindRun(jobId);
-        if (run is not null && run.State != JobState.Interrupted)
+        var (run, stored) = await FindOrLoadAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
-            return run.Resume();
+            return Refuse(jobId, stored, "only a paused or interrupted job can be resumed.");
         }
 
-        var snapshot = run?.Snapshot() ?? await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        if (snapshot is null)
-        {
-            return JobCommandResult.NotFound(jobId);
-        }
-
-        if (snapshot.State != JobState.Interrupted)
-        {
-            return JobCommandResult.Invalid(snapshot, $"The job is {Describe(snapshot.State)}; only a paused or interrupted job can be resumed.");
-        }
-
-        return await ResumeInterruptedAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        return run.State == JobState.Interrupted ? ResumeInterrupted(run) : run.Resume();
     }
 
     /// <inheritdoc />
     public async ValueTask<JobCommandResult> CancelAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        if (FindRun(jobId) is { } run)
+        while (true)
         {
-            return await run.CancelAsync().ConfigureAwait(false);
-        }
+            var (run, stored) = await FindOrLoadAsync(jobId, cancellationToken).ConfigureAwait(false);
+            if (run is null)
+            {
+                return Refuse(jobId, stored, "it cannot be cancelled.");
+            }
 
-        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            return JobCommandResult.NotFound(jobId);
+            // Null: a resume took this interrupted run meanwhile; cancel the run that replaced it.
+            if (await run.CancelAsync().ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
         }
-
-        if (stored.State != JobState.Interrupted)
-        {
-            return JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; it cannot be cancelled.");
-        }
-
-        // An interrupted job from an earlier process: bring it into memory only to end it.
-        JobRun interrupted;
-        lock (_lock)
-        {
-            interrupted = FindRunUnderLock(jobId) ?? Retain(JobRun.CreateInterrupted(this, stored));
-        }
-
-        return await interrupted.CancelAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -224,7 +203,8 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             runs = [.. _live.Values];
         }
 
-        IReadOnlyList<JobSnapshot> snapshots = runs.Select(static r => r.Snapshot()).OrderBy(static s => s.CreatedAt).ToArray();
+        // A run that is saying it has ended is still in the live set for a moment; it is not live any more.
+        IReadOnlyList<JobSnapshot> snapshots = runs.Select(static r => r.Snapshot()).Where(static s => s.State.IsLive()).OrderBy(static s => s.CreatedAt).ToArray();
         return new ValueTask<IReadOnlyList<JobSnapshot>>(snapshots);
     }
 
@@ -307,7 +287,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     /// Shuts the manager down (see <see cref="ShutdownAsync"/>) and blocks until it has stopped, for containers that
     /// dispose synchronously. Prefer <see cref="DisposeAsync"/>.
     /// </summary>
-    public void Dispose() => ShutdownAsync().GetAwaiter().GetResult();
+    public void Dispose() => Task.Run(() => ShutdownAsync()).GetAwaiter().GetResult();
 
     internal void OnRunFinished(JobRun run, JobState outcome)
     {
@@ -315,12 +295,27 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         var toStart = new List<JobRun>();
         lock (_lock)
         {
-            if (_live.Remove(run.Id))
+            // By object, not only by id: a resumed job's new run may already be registered under the same id.
+            if (_live.TryGetValue(run.Id, out var live) && ReferenceEquals(live, run))
             {
+                _live.Remove(run.Id);
                 Interlocked.Add(ref _finishedProcessed, run.ProcessedThisRun);
             }
 
-            Retain(run);
+            if (outcome == JobState.Interrupted)
+            {
+                _interrupted[run.Id] = run;
+            }
+            else
+            {
+                if (_interrupted.TryGetValue(run.Id, out var interrupted) && ReferenceEquals(interrupted, run))
+                {
+                    _interrupted.Remove(run.Id);
+                }
+
+                Retain(run);
+            }
+
             if (run.HoldsSlot)
             {
                 run.HoldsSlot = false;
@@ -349,15 +344,36 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
     private async ValueTask<JobSnapshot> AcceptAsync(JobRun run, CancellationToken cancellationToken)
     {
-        ThrowIfShuttingDown();
-
-        // Stored before anyone can see it: a job that the store refused never existed.
-        await Store.SaveAsync(run.Snapshot(), cancellationToken).ConfigureAwait(false);
-        bool launch;
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             ThrowIfShuttingDown();
+            _pendingStarts++;
+        }
+
+        bool launch;
+        try
+        {
+            // Stored before anyone can see it: a job that the store refused never existed. Not cancellable: once the
+            // write has begun, the caller must not be told "no" for a job the store may have.
+            await Store.SaveAsync(run.Snapshot(), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (--_pendingStarts == 0)
+                {
+                    _pendingStartsDrained?.TrySetResult();
+                }
+            }
+        }
+
+        bool stopping;
+        lock (_lock)
+        {
             launch = RegisterAndScheduleUnderLock(run);
+            stopping = _shutdown is not null;
         }
 
         var snapshot = run.Snapshot();
@@ -365,25 +381,31 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         {
             run.Launch();
         }
+        else if (stopping)
+        {
+            // Accepted while the manager began to stop: it is the shutdown's to interrupt, like any queued job.
+            await run.RequestInterruptAsync().ConfigureAwait(false);
+        }
 
         return snapshot;
     }
 
-    private async ValueTask<JobCommandResult> ResumeInterruptedAsync(JobSnapshot interrupted, CancellationToken cancellationToken)
+    private JobCommandResult ResumeInterrupted(JobRun interrupted)
     {
         if (!_registrations.TryGetValue(interrupted.Kind, out var registration))
         {
             var why = interrupted.Kind == JobRegistration.DelegateKind
                 ? "it was started from a delegate, which does not outlive its process"
                 : $"its kind '{interrupted.Kind}' is not registered in this host";
-            return JobCommandResult.Invalid(interrupted, $"The job is interrupted but cannot be resumed here: {why}.");
+            return JobCommandResult.Invalid(interrupted.Snapshot(), $"The job is interrupted but cannot be resumed here: {why}.");
         }
 
+        var previous = interrupted.Snapshot();
         var errors = new List<JobStartError>();
-        var bound = registration.BindParameters(interrupted.Parameters, errors);
+        var bound = registration.BindParameters(previous.Parameters, errors);
         if (errors.Count > 0)
         {
-            return JobCommandResult.Invalid(interrupted, $"The job is interrupted but its parameters are no longer valid: {string.Join(" ", errors)}");
+            return JobCommandResult.Invalid(previous, $"The job is interrupted but its parameters are no longer valid: {string.Join(" ", errors)}");
         }
 
         JobRun run;
@@ -392,15 +414,27 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         {
             if (_shutdown is not null)
             {
-                return JobCommandResult.Invalid(interrupted, "The job manager is shutting down; the job stays interrupted.");
+                return JobCommandResult.Invalid(previous, "The job manager is shutting down; the job stays interrupted.");
             }
 
-            if (_live.TryGetValue(interrupted.Id, out var already))
+            var current = FindRunUnderLock(interrupted.Id);
+            if (current is not null && !ReferenceEquals(current, interrupted))
             {
-                return JobCommandResult.Unchanged(already.Snapshot(), "The job was already resumed.");
+                return current.State.IsLive()
+                    ? JobCommandResult.Unchanged(current.Snapshot(), "The job was already resumed.")
+                    : JobCommandResult.Invalid(current.Snapshot(), $"The job is {Describe(current.State)}; it cannot be resumed.");
             }
 
-            run = JobRun.CreateResumed(this, interrupted, registration, bound);
+            // The claim is what makes a racing cancel and a second resume lose: only one of them gets the run.
+            if (!interrupted.TryClaimForResume())
+            {
+                var now = interrupted.Snapshot();
+                return JobCommandResult.Invalid(now, $"The job is {Describe(now.State)}; it cannot be resumed.");
+            }
+
+            previous = interrupted.Snapshot();
+            run = JobRun.CreateResumed(this, previous, registration, bound);
+            _interrupted.Remove(interrupted.Id);
             _retained.Remove(interrupted.Id);
             launch = RegisterAndScheduleUnderLock(run);
         }
@@ -411,9 +445,42 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             run.Launch();
         }
 
-        await run.SaveAsync().ConfigureAwait(false);
+        _ = run.SaveAsync();
         return JobCommandResult.Applied(snapshot, "The job resumes from its checkpoint.");
     }
+
+    /// <summary>
+    /// The job's run in memory; or, for an interrupted job that only the store has, a run loaded for it (so that every
+    /// command on it goes through one object); or, for any other stored job, its record.
+    /// </summary>
+    private async ValueTask<(JobRun? Run, JobSnapshot? Stored)> FindOrLoadAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (FindRun(jobId) is { } run)
+        {
+            return (run, null);
+        }
+
+        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (stored is null || stored.State != JobState.Interrupted)
+        {
+            return (null, stored);
+        }
+
+        lock (_lock)
+        {
+            if (FindRunUnderLock(jobId) is { } loadedMeanwhile)
+            {
+                return (loadedMeanwhile, null);
+            }
+
+            var loaded = JobRun.CreateInterrupted(this, stored);
+            _interrupted.Add(jobId, loaded);
+            return (loaded, null);
+        }
+    }
+
+    private static JobCommandResult Refuse(string jobId, JobSnapshot? stored, string what)
+        => stored is null ? JobCommandResult.NotFound(jobId) : JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; {what}");
 
     /// <summary>
     /// Makes a new or resumed run visible (live, watched by every all-jobs subscriber, announced as queued) and gives it
@@ -429,7 +496,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         }
 
         run.Announce();
-        if (_running < Options.MaxConcurrentJobs && _queue.Count == 0 && run.TryBeginRunning())
+        if (_shutdown is null && _running < Options.MaxConcurrentJobs && _queue.Count == 0 && run.TryBeginRunning())
         {
             run.HoldsSlot = true;
             _running++;
@@ -447,14 +514,9 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             return run;
         }
 
-        if (_retained.TryAdd(run.Id, run))
-        {
-            _retainedOrder.Enqueue(run);
-        }
-        else
-        {
-            _retained[run.Id] = run;
-        }
+        // A replaced entry leaves its old object in the order queue; eviction skips such stale entries.
+        _retained[run.Id] = run;
+        _retainedOrder.Enqueue(run);
 
         while (_retained.Count > Options.RetainedFinishedJobs && _retainedOrder.TryDequeue(out var oldest))
         {
@@ -467,7 +529,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         return run;
     }
 
-    private JobRun? FindRun(string jobId)
+    internal JobRun? FindRun(string jobId)
     {
         lock (_lock)
         {
@@ -476,7 +538,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     }
 
     private JobRun? FindRunUnderLock(string jobId)
-        => _live.TryGetValue(jobId, out var run) || _retained.TryGetValue(jobId, out run) ? run : null;
+        => _live.TryGetValue(jobId, out var run) || _interrupted.TryGetValue(jobId, out run) || _retained.TryGetValue(jobId, out run) ? run : null;
 
     private async IAsyncEnumerable<JobEvent> WatchCoreAsync(string jobId, long? since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -484,7 +546,14 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         if (run is null)
         {
             var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobNotFoundException.For(jobId);
-            yield return new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = TimeProvider.GetUtcNow(), Job = stored };
+            var now = TimeProvider.GetUtcNow();
+            yield return new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, Job = stored };
+            if ((since ?? 0) < stored.LastSeq)
+            {
+                // Only the store knows this job: its events are gone.
+                yield return new JobGapEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, FromSeq = (since ?? 0) + 1, ToSeq = stored.LastSeq };
+            }
+
             yield break;
         }
 
@@ -558,31 +627,45 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
     private async Task ShutdownCoreAsync(CancellationToken cancellationToken)
     {
-        // Yield first: the caller holds the lock while this task is created.
-        await Task.Yield();
-        JobRun[] live;
-        lock (_lock)
-        {
-            live = [.. _live.Values];
-            _queue.Clear();
-        }
-
-        foreach (var run in live)
-        {
-            await run.RequestInterruptAsync().ConfigureAwait(false);
-        }
-
-        var allStopped = Task.WhenAll(live.Select(static r => r.Finished));
+        // Leave the caller's lock (and its synchronization context) before doing anything.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        var grace = new CancellationTokenSource(Options.ShutdownGracePeriod, TimeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
         try
         {
-            await allStopped.WaitAsync(Options.ShutdownGracePeriod, TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
+            // Starts already past their check are let finish, so that their jobs are seen here and interrupted.
+            Task pendingStarts;
+            lock (_lock)
+            {
+                pendingStarts = _pendingStarts == 0 ? Task.CompletedTask : (_pendingStartsDrained = new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            await WaitQuietlyAsync(pendingStarts, deadline.Token).ConfigureAwait(false);
+
+            JobRun[] live;
+            lock (_lock)
+            {
+                live = [.. _live.Values];
+                _queue.Clear();
+            }
+
+            // All at once: queued jobs each write their interruption to the store, and running ones only get a signal.
+            var interrupts = Task.WhenAll(live.Select(static r => r.RequestInterruptAsync().AsTask()));
+            var stopped = Task.WhenAll(live.Select(static r => r.Finished));
+            await WaitQuietlyAsync(Task.WhenAll(interrupts, stopped), deadline.Token).ConfigureAwait(false);
+
             foreach (var run in live.Where(static r => !r.Finished.IsCompleted))
             {
                 await run.ForceInterruptAsync().ConfigureAwait(false);
             }
+
+            // Runs that stopped just in time may still be finishing (writing their record, then their completion
+            // event): let them, briefly, so that sinks get their last events.
+            await WaitQuietlyAsync(stopped, CancellationToken.None, SinkDrainTime).ConfigureAwait(false);
+        }
+        finally
+        {
+            grace.Dispose();
         }
 
         await Dispatcher.StopAsync(SinkDrainTime).ConfigureAwait(false);
@@ -597,6 +680,19 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         }
 
         Metrics.Dispose();
+    }
+
+    /// <summary>Waits for a task until it completes, the token is cancelled or the timeout passes; never throws.</summary>
+    private async Task WaitQuietlyAsync(Task task, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await (timeout is { } t ? task.WaitAsync(t, TimeProvider, cancellationToken) : task.WaitAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // The deadline passed: the caller goes on to force what did not finish.
+        }
     }
 
     private void ThrowIfShuttingDown()

@@ -34,6 +34,22 @@ internal sealed class PauseGate
         }
     }
 
+    /// <summary>Takes out a wait that was cancelled, so a long pause does not keep every cancelled wait.</summary>
+    public void Remove(PauseWaiter waiter, long ticket)
+    {
+        lock (_lock)
+        {
+            if (ReferenceEquals(_first.Waiter, waiter) && _first.Ticket == ticket)
+            {
+                _first = default;
+            }
+            else
+            {
+                _more?.Remove((waiter, ticket));
+            }
+        }
+    }
+
     /// <summary>Opens the gate: every waiter that joined it is released (its body continues on the thread pool).</summary>
     public void Open()
     {

@@ -27,7 +27,8 @@ public sealed class PauseTokenSource
 {
     private volatile PauseGate? _gate;
     private volatile bool _stopped;
-    private readonly Action? _onWaiting;
+    private readonly Action<PauseGate>? _onWaiting;
+    private readonly CancellationToken _ownerToken;
 
     // One waiter is kept for reuse: a job body waits at one check at a time, so pausing and resuming it again and
     // again allocates only the gate of each pause.
@@ -40,10 +41,16 @@ public sealed class PauseTokenSource
     }
 
     /// <summary>
-    /// Creates a source that calls <paramref name="onWaiting"/> each time a body reaches a pause check while the
-    /// source is paused. The job manager uses it to acknowledge a pause (Pausing becomes Paused).
+    /// Creates a job's source. <paramref name="onWaiting"/> is called with the gate each time a body reaches a pause
+    /// check while paused: the job manager acknowledges the pause then (Pausing becomes Paused), if that gate is still
+    /// the current one. Every wait also observes <paramref name="ownerToken"/> (the job's token), whatever token the
+    /// body passed, so cancelling the job wakes a paused body at once.
     /// </summary>
-    internal PauseTokenSource(Action onWaiting) => _onWaiting = onWaiting;
+    internal PauseTokenSource(Action<PauseGate> onWaiting, CancellationToken ownerToken)
+    {
+        _onWaiting = onWaiting;
+        _ownerToken = ownerToken;
+    }
 
     /// <summary>Gets whether the source is paused.</summary>
     public bool IsPaused
@@ -126,22 +133,27 @@ public sealed class PauseTokenSource
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        if (_ownerToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(_ownerToken);
+        }
+
         if (ReferenceEquals(gate, PauseGate.Stopped))
         {
-            // Stopped but not paused, and this token is not cancelled: nothing to wait for.
+            // Stopped but not paused, and no token is cancelled: nothing to wait for.
             return default;
         }
 
-        _onWaiting?.Invoke();
+        _onWaiting?.Invoke(gate);
         var waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? CreateWaiter();
-        if (!gate.TryAdd(waiter, waiter.Arm()))
+        if (!gate.TryAdd(waiter, waiter.Arm(gate)))
         {
             // Opened between the caller's read and now: the pause is over, so there is nothing to wait for.
             ReturnWaiter(waiter);
             return default;
         }
 
-        return waiter.WaitAsync(cancellationToken);
+        return waiter.WaitAsync(cancellationToken, _ownerToken);
     }
 
     internal void ReturnWaiter(PauseWaiter waiter) => Volatile.Write(ref _spareWaiter, waiter);

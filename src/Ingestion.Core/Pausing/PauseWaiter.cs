@@ -17,6 +17,8 @@ internal sealed class PauseWaiter : IValueTaskSource
     private readonly PauseTokenSource _owner;
     private ManualResetValueTaskSourceCore<bool> _core;
     private CancellationTokenRegistration _registration;
+    private CancellationTokenRegistration _ownerRegistration;
+    private PauseGate? _gate;
     private long _lastTicket;
 
     // The ticket of the wait in progress, or 0 once it has been released or cancelled.
@@ -28,21 +30,29 @@ internal sealed class PauseWaiter : IValueTaskSource
         _core.RunContinuationsAsynchronously = true;
     }
 
-    /// <summary>Starts a wait and returns its ticket. One wait at a time per waiter.</summary>
-    public long Arm()
+    /// <summary>Starts a wait on a gate and returns its ticket. One wait at a time per waiter.</summary>
+    public long Arm(PauseGate gate)
     {
+        _gate = gate;
         var ticket = ++_lastTicket;
         Volatile.Write(ref _waiting, ticket);
         return ticket;
     }
 
-    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until released, or until either token is cancelled.</summary>
+    public ValueTask WaitAsync(CancellationToken cancellationToken, CancellationToken ownerToken)
     {
         var version = _core.Version;
+
+        // If a token is already cancelled its callback runs here and now, which is what we want.
         if (cancellationToken.CanBeCanceled)
         {
-            // If the token is already cancelled the callback runs here and now, which is what we want.
             _registration = cancellationToken.UnsafeRegister(static (state, token) => ((PauseWaiter)state!).Cancel(token), this);
+        }
+
+        if (ownerToken.CanBeCanceled && ownerToken != cancellationToken)
+        {
+            _ownerRegistration = ownerToken.UnsafeRegister(static (state, token) => ((PauseWaiter)state!).Cancel(token), this);
         }
 
         return new ValueTask(this, version);
@@ -74,6 +84,9 @@ internal sealed class PauseWaiter : IValueTaskSource
             // touch this waiter after it has been handed out again.
             _registration.Dispose();
             _registration = default;
+            _ownerRegistration.Dispose();
+            _ownerRegistration = default;
+            _gate = null;
             _core.Reset();
             _owner.ReturnWaiter(this);
         }
@@ -84,6 +97,7 @@ internal sealed class PauseWaiter : IValueTaskSource
         var ticket = Volatile.Read(ref _waiting);
         if (ticket != 0 && Interlocked.CompareExchange(ref _waiting, 0, ticket) == ticket)
         {
+            _gate?.Remove(this, ticket);
             _core.SetException(new OperationCanceledException(token));
         }
     }

@@ -26,7 +26,7 @@ internal sealed class SinkWorker
         _logger = logger;
         _timeProvider = timeProvider;
         _metrics = metrics;
-        _queue = new EventQueue(capacity, timeProvider, () => metrics.SinkDropped(Name));
+        _queue = new EventQueue(capacity, timeProvider, dropped => metrics.SinkDropped(Name, dropped));
 
         // The loop must not inherit the caller's execution context (a request's, say) for the life of the host.
         using (ExecutionContext.SuppressFlow())
@@ -53,8 +53,11 @@ internal sealed class SinkWorker
     public async Task StopAsync(TimeSpan drainTime)
     {
         _queue.Complete();
-        var drained = await Task.WhenAny(_loop, Task.Delay(drainTime, _timeProvider)).ConfigureAwait(false) == _loop;
-        if (!drained)
+        try
+        {
+            await _loop.WaitAsync(drainTime, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             Log.SinkDrainTimedOut(_logger, Name, _queue.Count);
         }

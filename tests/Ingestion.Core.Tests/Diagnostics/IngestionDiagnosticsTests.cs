@@ -46,11 +46,13 @@ public class IngestionDiagnosticsTests
             return Task.CompletedTask;
         });
         await fixture.Manager.WaitForCompletionAsync(done.Id).OrTimeout();
+
+        // Counted when the run hands back its slot, just after its completion event.
+        await Wait.UntilAsync(() => { lock (finished) { return finished.Contains((1, "completed")); } }, "the finished job is counted");
         listener.RecordObservableInstruments();
 
         lock (finished)
         {
-            finished.Should().Contain((1, "completed"));
             observed["ingestion.jobs/running"].Should().BeGreaterThanOrEqualTo(1);
             observed["ingestion.items.processed/"].Should().BeGreaterThanOrEqualTo(5);
         }
@@ -92,6 +94,7 @@ public class IngestionDiagnosticsTests
 
         run.OperationName.Should().Be("ingestion.job");
         run.ParentId.Should().BeNull("a job outlives the request that started it");
+        run.Links.Should().ContainSingle().Which.Context.TraceId.Should().Be(caller.TraceId);
         run.Status.Should().Be(ActivityStatusCode.Error);
         run.GetTagItem("ingestion.job.state").Should().Be("Failed");
     }

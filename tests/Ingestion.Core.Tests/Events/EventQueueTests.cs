@@ -41,18 +41,50 @@ public class EventQueueTests
     }
 
     [Fact]
-    public void StateCompletionAndSnapshotEvents_AreNeverDropped()
+    public void StateCompletionAndSnapshotEvents_AreKept_WhereLogLinesAreDropped()
     {
-        var queue = new EventQueue(capacity: 1, TimeProvider.System);
+        var queue = new EventQueue(capacity: 5, TimeProvider.System);
 
-        queue.Enqueue(Log("a", 1));
-        for (var seq = 2; seq < 1000; seq++)
+        for (var seq = 1; seq <= 20; seq += 2)
         {
-            queue.Enqueue(State("a", seq, JobState.Running));
+            queue.Enqueue(Log("a", seq));
+            if (seq < 10)
+            {
+                queue.Enqueue(State("a", seq + 1, JobState.Running));
+            }
         }
 
-        Drain(queue).Should().HaveCount(999);
-        queue.Dropped.Should().Be(0);
+        var events = Drain(queue);
+        events.OfType<JobStateChangedEvent>().Should().HaveCount(5, "kept events are not dropped while under the capacity");
+        events.OfType<JobLogEvent>().Should().HaveCount(5);
+        queue.Dropped.Should().Be(5);
+    }
+
+    [Fact]
+    public void AConsumerThatStopsReading_CostsBoundedMemory_TheBacklogBecomesOneGapPerJob()
+    {
+        var dropped = 0L;
+        var queue = new EventQueue(capacity: 100, TimeProvider.System, n => dropped += n);
+
+        for (var seq = 1; seq <= 150; seq++)
+        {
+            queue.Enqueue(State("a", seq, JobState.Running));
+            queue.Enqueue(State("b", seq, JobState.Running));
+        }
+
+        queue.Count.Should().BeLessThanOrEqualTo(100 + 2, "never more kept events than the capacity, plus a gap per job");
+        var events = Drain(queue);
+        foreach (var job in new[] { "a", "b" })
+        {
+            var ofJob = events.Where(e => e.JobId == job).ToArray();
+            var gap = ofJob[0].Should().BeOfType<JobGapEvent>("the backlog was replaced by a gap").Subject;
+            gap.FromSeq.Should().Be(1);
+            ofJob.Skip(1).Select(e => e.Seq).Should().BeInAscendingOrder().And.OnlyContain(s => s > gap.ToSeq);
+            ofJob[^1].Seq.Should().Be(150, "what came after the collapse is all there");
+            (gap.Dropped!.Value + ofJob.Length - 1).Should().Be(150, "every event is either delivered or counted in the gap");
+        }
+
+        dropped.Should().Be(queue.Dropped).And.BeGreaterThan(0);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class JobManagerShutdownTests
         stored.Checkpoint.Should().Be("item-41");
 
         stubborn.SetResult();
-        await Task.Delay(50);
+        await fixture.Logs.WaitForAsync(e => e.EventId.Id == 8 && e.Message.Contains(job.Id, StringComparison.Ordinal), "the late end is logged");
         (await fixture.StateOf(job.Id)).State.Should().Be(JobState.Interrupted, "a body that ends late does not change the outcome");
     }
 

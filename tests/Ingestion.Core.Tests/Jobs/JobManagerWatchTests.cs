@@ -13,8 +13,8 @@ public class JobManagerWatchTests
         {
             for (var i = 1; i <= 5; i++)
             {
-                context.Logger.LogInformation("line {Line}", i);
                 context.Progress.IncrementSucceeded();
+                context.Logger.LogInformation("line {Line}", i);
             }
 
             await proceed.Task.WaitAsync(ct);
@@ -142,7 +142,7 @@ public class JobManagerWatchTests
     }
 
     [Fact]
-    public async Task Watch_OfAJobOnlyTheStoreStillKnows_GivesItsSnapshot_ThenEnds()
+    public async Task Watch_OfAJobOnlyTheStoreStillKnows_GivesItsSnapshotAndAGap_ThenEnds()
     {
         var store = new InMemoryJobStore();
         await using (var earlier = new ManagerFixture(store: store))
@@ -153,7 +153,10 @@ public class JobManagerWatchTests
             await using var later = new ManagerFixture(store: store);
             var events = await ToListAsync(later.Manager.WatchAsync(job.Id)).OrTimeout();
 
-            events.Should().ContainSingle().Which.Should().BeOfType<JobSnapshotEvent>().Which.Job.State.Should().Be(JobState.Completed);
+            events.Should().HaveCount(2);
+            events[0].Should().BeOfType<JobSnapshotEvent>().Which.Job.State.Should().Be(JobState.Completed);
+            var gap = events[1].Should().BeOfType<JobGapEvent>("the store keeps the job, not its events").Subject;
+            (gap.FromSeq, gap.ToSeq, gap.Dropped).Should().Be((1L, events[0].Seq, (long?)null));
             (await later.Manager.WaitForCompletionAsync(job.Id).OrTimeout()).State.Should().Be(JobState.Completed);
         }
     }

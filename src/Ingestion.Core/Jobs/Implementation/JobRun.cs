@@ -44,6 +44,9 @@ internal sealed class JobRun
     private bool _interruptRequested;
     private bool _finalized;
     private bool _closed;
+    private bool _claimedForResume;
+    private readonly ActivityContext? _starter;
+    private readonly List<JobState> _unloggedStates = [];
     private ProgressReporter.CounterValues _lastPublished;
     private long _lastPublishedAt;
     private ITimer? _sampler;
@@ -57,7 +60,8 @@ internal sealed class JobRun
         JobRegistration? registration,
         object? boundParameters,
         JobBody? body,
-        JobSnapshot? previous)
+        JobSnapshot? previous,
+        ActivityContext? starter = null)
     {
         _manager = manager;
         Id = id;
@@ -67,8 +71,11 @@ internal sealed class JobRun
         Registration = registration;
         _boundParameters = boundParameters;
         _body = body;
-        _journal = new JobJournal(manager.Options.JournalCapacity);
-        _pause = new PauseTokenSource(OnBodyWaitingWhilePaused);
+        _starter = starter;
+
+        // A run that continues an earlier one has none of that run's events: a replay from before must say so.
+        _journal = new JobJournal(manager.Options.JournalCapacity, previous?.LastSeq ?? 0);
+        _pause = new PauseTokenSource(AcknowledgePause, _cancellation.Token);
         Progress = new ProgressReporter();
         _createdAt = previous?.CreatedAt ?? manager.TimeProvider.GetUtcNow();
         _results = previous is null ? new(StringComparer.Ordinal) : new(previous.Results, StringComparer.Ordinal);
@@ -120,6 +127,9 @@ internal sealed class JobRun
 
     public PauseToken PauseToken => _pause.Token;
 
+    /// <summary>The pause source's current gate (tests drive the acknowledgement with it).</summary>
+    internal PauseGate? CurrentGate => _pause.Gate;
+
     public CancellationToken CancellationToken => _cancellation.Token;
 
     public string? Checkpoint
@@ -133,9 +143,9 @@ internal sealed class JobRun
         }
     }
 
-    /// <summary>A new job, queued.</summary>
-    public static JobRun CreateNew(JobManager manager, string kind, string? name, JsonElement parameters, JobRegistration? registration, object? boundParameters, JobBody? body)
-        => new(manager, JobIds.New(), kind, name, parameters, registration, boundParameters, body, previous: null) { _state = JobState.Queued };
+    /// <summary>A new job, queued. Its run's activity will link to <paramref name="starter"/>.</summary>
+    public static JobRun CreateNew(JobManager manager, string kind, string? name, JsonElement parameters, JobRegistration? registration, object? boundParameters, JobBody? body, ActivityContext? starter)
+        => new(manager, JobIds.New(), kind, name, parameters, registration, boundParameters, body, previous: null, starter) { _state = JobState.Queued };
 
     /// <summary>An interrupted job brought back from its snapshot, queued to run again from its checkpoint.</summary>
     public static JobRun CreateResumed(JobManager manager, JobSnapshot interrupted, JobRegistration registration, object? boundParameters)
@@ -144,7 +154,7 @@ internal sealed class JobRun
             _state = JobState.Interrupted,
         };
 
-    /// <summary>An interrupted job loaded only so that it can be cancelled.</summary>
+    /// <summary>An interrupted job from the store, in memory so that resume and cancel have one object to agree on.</summary>
     public static JobRun CreateInterrupted(JobManager manager, JobSnapshot interrupted)
         => new(manager, interrupted.Id, interrupted.Kind, interrupted.Name, interrupted.Parameters, registration: null, boundParameters: null, body: null, interrupted)
         {
@@ -202,9 +212,10 @@ internal sealed class JobRun
         return true;
     }
 
-    /// <summary>Runs the body on the thread pool, outside the caller's execution context.</summary>
+    /// <summary>Runs the body on the thread pool, outside the caller's execution context. Called outside every lock.</summary>
     public void Launch()
     {
+        LogStateChanges();
         using (ExecutionContext.SuppressFlow())
         {
             _ = Task.Run(ExecuteAsync);
@@ -220,8 +231,14 @@ internal sealed class JobRun
             {
                 case JobState.Running when _cancelRequested:
                     return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is being cancelled; it cannot be paused.");
+                case JobState.Running when _interruptRequested:
+                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The host is stopping; the job stops at its next check and cannot be paused.");
                 case JobState.Running:
-                    _pause.Pause();
+                    if (!_pause.Pause())
+                    {
+                        return JobCommandResult.Invalid(SnapshotUnderLock(), "The job cannot be paused now.");
+                    }
+
                     SetStateUnderLock(JobState.Pausing);
                     applied = SnapshotUnderLock();
                     break;
@@ -234,6 +251,7 @@ internal sealed class JobRun
             }
         }
 
+        LogStateChanges();
         _ = SaveAsync();
         return JobCommandResult.Applied(applied, "Pause requested; the job pauses at its next check.");
     }
@@ -245,8 +263,8 @@ internal sealed class JobRun
         {
             switch (_state)
             {
-                case JobState.Pausing or JobState.Paused when _cancelRequested:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is being cancelled; it cannot be resumed.");
+                case JobState.Pausing or JobState.Paused when _cancelRequested || _interruptRequested:
+                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is being stopped; it cannot be resumed.");
                 case JobState.Pausing or JobState.Paused:
                     _clock.Start();
                     SetStateUnderLock(JobState.Running);
@@ -264,41 +282,63 @@ internal sealed class JobRun
             }
         }
 
+        LogStateChanges();
         _ = SaveAsync();
         return JobCommandResult.Applied(applied, "The job is running again.");
     }
 
-    public async ValueTask<JobCommandResult> CancelAsync()
+    /// <summary>
+    /// Cancels the job. Returns <see langword="null"/> when this run was claimed by a resume meanwhile: the caller looks
+    /// the job up again and cancels the run that replaced it.
+    /// </summary>
+    public async ValueTask<JobCommandResult?> CancelAsync()
     {
-        JobSnapshot? requested = null;
-        lock (_lock)
+        while (true)
         {
-            switch (_state)
+            JobSnapshot? requested = null;
+            var finishing = false;
+            lock (_lock)
             {
-                case JobState.Running or JobState.Pausing or JobState.Paused when _cancelRequested:
-                    return JobCommandResult.Unchanged(SnapshotUnderLock(), "Cancellation was already requested; the job stops at its next check.");
-                case JobState.Running or JobState.Pausing or JobState.Paused:
-                    _cancelRequested = true;
-                    requested = SnapshotUnderLock();
-                    break;
-                case JobState.Queued or JobState.Interrupted:
-                    break;
-                default:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), $"The job is {Describe(_state)}; it cannot be cancelled.");
+                switch (_state)
+                {
+                    case JobState.Running or JobState.Pausing or JobState.Paused when _cancelRequested:
+                        return JobCommandResult.Unchanged(SnapshotUnderLock(), "Cancellation was already requested; the job stops at its next check.");
+                    case JobState.Running or JobState.Pausing or JobState.Paused:
+                        _cancelRequested = true;
+                        requested = SnapshotUnderLock();
+                        break;
+                    case JobState.Interrupted when _claimedForResume:
+                        return null;
+                    case JobState.Interrupted when _finalized && !_closed:
+                        // Still saying it was interrupted (the host is stopping): wait for that to be over.
+                        finishing = true;
+                        break;
+                    case JobState.Queued or JobState.Interrupted:
+                        break;
+                    default:
+                        return JobCommandResult.Invalid(SnapshotUnderLock(), $"The job is {Describe(_state)}; it cannot be cancelled.");
+                }
+            }
+
+            if (requested is not null)
+            {
+                StopBody();
+                return JobCommandResult.Applied(requested, "Cancellation requested; the job stops at its next check.");
+            }
+
+            if (finishing)
+            {
+                await Finished.ConfigureAwait(false);
+                continue;
+            }
+
+            // A queued or interrupted job has no body running: it is cancelled here and now, unless it moved on
+            // (started, or was resumed) since we looked; then look again.
+            if (await FinishWithoutBodyAsync(JobState.Cancelled).ConfigureAwait(false))
+            {
+                return JobCommandResult.Applied(Snapshot(), "The job was cancelled.");
             }
         }
-
-        if (requested is not null)
-        {
-            // Outside the lock: cancellation callbacks (a paused body's wait among them) must not run under it.
-            await StopBodyAsync().ConfigureAwait(false);
-            return JobCommandResult.Applied(requested, "Cancellation requested; the job stops at its next check.");
-        }
-
-        // A queued or interrupted job has no body running: it is cancelled here and now.
-        return await FinishWithoutBodyAsync(JobState.Cancelled).ConfigureAwait(false)
-            ? JobCommandResult.Applied(Snapshot(), "The job was cancelled.")
-            : JobCommandResult.Invalid(Snapshot(), $"The job is {Describe(_state)}; it cannot be cancelled.");
     }
 
     /// <summary>Host stopping: a running body is asked to stop at its next check; a queued job is interrupted at once.</summary>
@@ -318,7 +358,7 @@ internal sealed class JobRun
 
         if (signalBody)
         {
-            await StopBodyAsync().ConfigureAwait(false);
+            StopBody();
         }
         else
         {
@@ -326,21 +366,66 @@ internal sealed class JobRun
         }
     }
 
+    /// <summary>An interrupted run is taken by a resume, which replaces it with a new run. False if it was not free to take.</summary>
+    public bool TryClaimForResume()
+    {
+        lock (_lock)
+        {
+            if (_state != JobState.Interrupted || !_closed || _claimedForResume)
+            {
+                return false;
+            }
+
+            _claimedForResume = true;
+            return true;
+        }
+    }
+
     /// <summary>
     /// Cancels the body's token, then stops the pause source so that the body's next check leaves the fast path and
-    /// throws even when the job is not paused. (The token is already cancelled when CancelAsync returns; only its
-    /// callbacks run later.)
+    /// throws even when the job is not paused. The token is cancelled when CancelAsync returns; its callbacks (the
+    /// body's own among them) run on the thread pool, and nobody waits for them: a command must not wait on user code.
     /// </summary>
-    private async Task StopBodyAsync()
+    private void StopBody()
     {
         var callbacks = _cancellation.CancelAsync();
         _pause.Stop();
-        await callbacks.ConfigureAwait(false);
+        if (!callbacks.IsCompleted)
+        {
+            _ = ObserveCallbacksAsync(callbacks);
+        }
+        else if (callbacks.IsFaulted)
+        {
+            Log.CancellationCallbackFailed(_manager.Logger, Id, callbacks.Exception);
+        }
+    }
+
+    private async Task ObserveCallbacksAsync(Task callbacks)
+    {
+        try
+        {
+            await callbacks.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A body's cancellation callback that throws is the body's bug: log it, do not spread it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.CancellationCallbackFailed(_manager.Logger, Id, ex);
+        }
     }
 
     /// <summary>The grace period is over and the body has not stopped: mark the job Interrupted at its last checkpoint anyway.</summary>
     public Task ForceInterruptAsync()
     {
+        lock (_lock)
+        {
+            if (_finalized)
+            {
+                // It stopped in time and is only finishing saying so.
+                return Task.CompletedTask;
+            }
+        }
+
         Log.JobDidNotStop(_manager.Logger, Id, Kind, _manager.Options.ShutdownGracePeriod);
         return FinishAsync(JobState.Interrupted, error: null);
     }
@@ -456,7 +541,8 @@ internal sealed class JobRun
             "ingestion.job",
             ActivityKind.Internal,
             default(ActivityContext),
-            [new("ingestion.job.id", Id), new("ingestion.job.kind", Kind), new("ingestion.job.run", RunCount)]);
+            [new("ingestion.job.id", Id), new("ingestion.job.kind", Kind), new("ingestion.job.run", RunCount)],
+            _starter is { } starter ? [new ActivityLink(starter)] : null);
 
         Exception? failure = null;
         try
@@ -500,15 +586,16 @@ internal sealed class JobRun
     {
         lock (_lock)
         {
+            // A cancel the user asked for stands, even if the host started stopping before the body got there.
             var stoppedByUs = failure is null || (failure is OperationCanceledException && _cancellation.IsCancellationRequested);
-            if (stoppedByUs && _interruptRequested)
-            {
-                return JobState.Interrupted;
-            }
-
             if (stoppedByUs && _cancelRequested)
             {
                 return JobState.Cancelled;
+            }
+
+            if (stoppedByUs && _interruptRequested)
+            {
+                return JobState.Interrupted;
             }
 
             return failure is null ? JobState.Completed : JobState.Failed;
@@ -517,29 +604,33 @@ internal sealed class JobRun
 
     /// <summary>Finishes a job that has no body running (queued, or interrupted and not resumed). False if it has moved on meanwhile.</summary>
     private Task<bool> FinishWithoutBodyAsync(JobState outcome)
-        => FinishAsync(outcome, error: null, onlyIf: static state => state is JobState.Queued or JobState.Interrupted);
+        => FinishAsync(outcome, error: null, onlyIf: run => run._state == JobState.Queued
+            || (run._state == JobState.Interrupted && run._closed && !run._claimedForResume));
 
     /// <summary>
     /// Ends the run: final progress, final state, a durable record, then the completion event. Exactly once: a body
     /// that ends after a forced interruption only leaves a log line. <paramref name="onlyIf"/> is checked under the
     /// same lock as the change, so a queued job cannot start and be cancelled at once.
     /// </summary>
-    private async Task<bool> FinishAsync(JobState outcome, JobError? error, Func<JobState, bool>? onlyIf = null)
+    private async Task<bool> FinishAsync(JobState outcome, JobError? error, Func<JobRun, bool>? onlyIf = null)
     {
         lock (_lock)
         {
-            if (onlyIf is not null && !onlyIf(_state))
+            if (onlyIf is not null && !onlyIf(this))
             {
                 return false;
             }
 
-            // An interrupted run is final for this process, but may still be cancelled for good.
-            var reopening = _finalized && _state == JobState.Interrupted && onlyIf is not null;
+            // An interrupted run that has finished saying so is final for this process, but may still be cancelled
+            // for good (onlyIf checked that).
+            var reopening = _finalized && _state == JobState.Interrupted && _closed && onlyIf is not null;
             if (_finalized && !reopening)
             {
                 Log.JobFinishedTooLate(_manager.Logger, Id, Kind, outcome.ToString());
                 return false;
             }
+
+            _closed = false;
 
             _finalized = true;
             _sampler?.Dispose();
@@ -551,43 +642,57 @@ internal sealed class JobRun
             SetStateUnderLock(outcome);
         }
 
-        // Durable before the completion event, so whoever reacts to it by reading the history sees the final record.
-        // A failed write is already logged and counted by the persister; the run still ends.
-        await SaveAsync().ConfigureAwait(false);
-
-        lock (_lock)
+        try
         {
-            Publish(new JobCompletedEvent
+            LogStateChanges();
+
+            // Durable before the completion event, so whoever reacts to it by reading the history sees the final
+            // record. A failed write is already logged and counted by the persister; the run still ends.
+            await SaveAsync().ConfigureAwait(false);
+
+            lock (_lock)
             {
-                JobId = Id,
-                Seq = ++_seq,
-                Timestamp = _manager.TimeProvider.GetUtcNow(),
-                Summary = SnapshotUnderLock(),
-            });
-            _closed = true;
-            foreach (var queue in _jobSubscribers)
-            {
-                queue.Complete();
+                Publish(new JobCompletedEvent
+                {
+                    JobId = Id,
+                    Seq = ++_seq,
+                    Timestamp = _manager.TimeProvider.GetUtcNow(),
+                    Summary = SnapshotUnderLock(),
+                });
+                _closed = true;
+                foreach (var queue in _jobSubscribers)
+                {
+                    queue.Complete();
+                }
+
+                _jobSubscribers.Clear();
+                _allSubscribers.Clear();
             }
 
-            _jobSubscribers.Clear();
-            _allSubscribers.Clear();
+            // Lets go of any straggler waiting at a pause check.
+            _pause.Resume();
+        }
+        finally
+        {
+            // Whatever happened above, the slot is given back and waiters are told.
+            _manager.OnRunFinished(this, outcome);
+            _finished.TrySetResult();
         }
 
-        // Lets go of any straggler waiting at a pause check without a cancellation token.
-        _pause.Resume();
-        _manager.OnRunFinished(this, outcome);
-        _finished.TrySetResult();
         return true;
     }
 
-    /// <summary>The body reached a pause check while paused: a pending pause is acknowledged.</summary>
-    private void OnBodyWaitingWhilePaused()
+    /// <summary>
+    /// The body reached a pause check while paused: a pending pause is acknowledged, if the gate the body saw is still
+    /// the current one. (Pause and resume change the gate under this lock, so a current gate is not open yet; a stale
+    /// one may be, and acknowledging it would call the job Paused while the body runs on.)
+    /// </summary>
+    internal void AcknowledgePause(PauseGate gate)
     {
         lock (_lock)
         {
             // A stop that is already on its way wins over the pause: the body's wait ends at once anyway.
-            if (_state != JobState.Pausing || !_pause.IsPaused || _cancelRequested || _interruptRequested)
+            if (_state != JobState.Pausing || !ReferenceEquals(_pause.Gate, gate) || _cancelRequested || _interruptRequested)
             {
                 return;
             }
@@ -597,6 +702,7 @@ internal sealed class JobRun
             SetStateUnderLock(JobState.Paused);
         }
 
+        LogStateChanges();
         _ = SaveAsync();
     }
 
@@ -644,7 +750,28 @@ internal sealed class JobRun
         var previous = _state;
         _state = state;
         PublishStateUnderLock(state, previous);
-        Log.JobStateChanged(_manager.Logger, Id, Kind, state);
+        _unloggedStates.Add(state);
+    }
+
+    /// <summary>Logs the state changes made so far, outside the lock: a logging provider is user code.</summary>
+    private void LogStateChanges()
+    {
+        JobState[] states;
+        lock (_lock)
+        {
+            if (_unloggedStates.Count == 0)
+            {
+                return;
+            }
+
+            states = [.. _unloggedStates];
+            _unloggedStates.Clear();
+        }
+
+        foreach (var state in states)
+        {
+            Log.JobStateChanged(_manager.Logger, Id, Kind, state);
+        }
     }
 
     private void PublishStateUnderLock(JobState state, JobState? previous) => Publish(new JobStateChangedEvent
