@@ -1,0 +1,17 @@
+namespace Ingestion.Core;
+
+/// <summary>
+/// What a subscriber that joins late (or comes back) needs before live events: the job as it is, and the journal's
+/// entries after the sequence number it already has. See <see cref="IJobManager.ReplayAsync"/>.
+/// </summary>
+public sealed class JobReplay
+{
+    /// <summary>Gets the job as it is now; its <see cref="JobEvent.Seq"/> is the last event it reflects.</summary>
+    public required JobSnapshotEvent Snapshot { get; init; }
+
+    /// <summary>
+    /// Gets the kept entries after the <c>since</c> asked for, oldest first, each with a sequence number no higher than
+    /// the snapshot's; first a <see cref="JobGapEvent"/> if some of them are gone.
+    /// </summary>
+    public required IReadOnlyList<JobEvent> Events { get; init; }
+}
