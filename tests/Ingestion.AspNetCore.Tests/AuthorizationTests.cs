@@ -1,20 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Ingestion.AspNetCore.Tests;
 
 /// <summary>The endpoints behind a real policy: an API key scheme and an "ingestion-admin" policy, as docs/operations.md shows.</summary>
 public class AuthorizationTests
 {
-    public const string AdminKey = "admin-key";
-    public const string ViewerKey = "viewer-key";
+    private const string AdminKey = ApiKeyAuthentication.AdminKey;
+    private const string ViewerKey = ApiKeyAuthentication.ViewerKey;
 
     [Fact]
     public async Task WithoutCredentials_EveryEndpointAnswers401()
@@ -48,39 +43,12 @@ public class AuthorizationTests
     internal static Task<LoopbackHost> StartAsync() => EndpointsHost.StartAsync(
         ingestion =>
         {
-            ingestion.ConfigureEndpoints(o => o.AuthorizationPolicy = "ingestion-admin");
-            ingestion.Services.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
-            ingestion.Services.AddAuthorizationBuilder().AddPolicy("ingestion-admin", p => p.RequireRole("admin"));
+            ingestion.ConfigureEndpoints(o => o.AuthorizationPolicy = ApiKeyAuthentication.Policy);
+            ingestion.Services.AddApiKeyAdminPolicy();
         },
         app =>
         {
             app.UseAuthentication();
             app.UseAuthorization();
         });
-
-    /// <summary>An API key in the X-Api-Key header: the admin key gives the admin role, the viewer key none.</summary>
-    internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public const string SchemeName = "ApiKey";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var key = Request.Headers["X-Api-Key"].ToString();
-            if (key.Length == 0)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            Claim[] claims = key switch
-            {
-                AdminKey => [new(ClaimTypes.Name, "admin"), new(ClaimTypes.Role, "admin")],
-                ViewerKey => [new(ClaimTypes.Name, "viewer")],
-                _ => [],
-            };
-            return Task.FromResult(claims.Length == 0
-                ? AuthenticateResult.Fail("Unknown API key.")
-                : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName)));
-        }
-    }
 }

@@ -185,7 +185,7 @@ internal static class IngestionEndpoints
     private static IResult NotFound(string jobId)
         => Problem(StatusCodes.Status404NotFound, IngestionProblemTypes.JobNotFound, "Job not found", $"No job has the id '{jobId}'.", new Dictionary<string, object?> { ["jobId"] = jobId });
 
-    private static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
+    internal static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
         => Results.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
 
     private static string Name(JobState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());

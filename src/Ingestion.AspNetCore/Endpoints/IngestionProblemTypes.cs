@@ -31,4 +31,10 @@ public static class IngestionProblemTypes
 
     /// <summary>503: the host is stopping and takes no new jobs.</summary>
     public const string ShuttingDown = Base + "shutting-down";
+
+    /// <summary>400: a plain HTTP request reached the progress WebSocket endpoint, which only takes WebSocket requests.</summary>
+    public const string WebSocketRequired = Base + "websocket-required";
+
+    /// <summary>403: the progress WebSocket refused a browser page from an origin that is not allowed (cross-site WebSocket hijacking).</summary>
+    public const string OriginNotAllowed = Base + "origin-not-allowed";
 }
