@@ -81,6 +81,28 @@ internal sealed class ProgressSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads until every one of <paramref name="matches"/> has matched a message, in whatever order they come (a
+    /// command's answer and the state event it causes race each other); returns the first match of each.
+    /// </summary>
+    public async Task<JsonElement[]> ReceiveEachAsync(string because, params Func<JsonElement, bool>[] matches)
+    {
+        var found = new JsonElement?[matches.Length];
+        while (found.Any(f => f is null))
+        {
+            var message = await ReceiveUntilAsync(m => matches.Where((_, i) => found[i] is null).Any(match => match(m)), because);
+            for (var i = 0; i < matches.Length; i++)
+            {
+                if (found[i] is null && matches[i](message))
+                {
+                    found[i] = message;
+                }
+            }
+        }
+
+        return found.Select(f => f!.Value).ToArray();
+    }
+
     /// <summary>Reads everything until the server closes; returns the close status. Fails after a minute in all.</summary>
     public async Task<int?> ReadToCloseAsync()
     {

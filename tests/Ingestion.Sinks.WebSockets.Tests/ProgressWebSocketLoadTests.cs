@@ -86,4 +86,34 @@ public class ProgressWebSocketLoadTests
         stalled.Received.Skip(1).Select(m => m.Seq()).Should().BeInAscendingOrder();
         stalled.Received[^1].Type().Should().Be("completed");
     }
+
+    [Fact]
+    public async Task AClientThatStopsReading_IsDropped_OnceASendHasWaitedLongerThanTheTimeout()
+    {
+        await using var host = await WebSocketHost.StartAsync(o =>
+        {
+            o.KeepAliveInterval = TimeSpan.Zero;               // no pings: only the stalled send can tell
+            o.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+        });
+        var hub = host.Services.GetRequiredService<WebSocketHub>();
+        var manager = host.Services.GetRequiredService<IJobManager>();
+        var job = await manager.StartAsync(async (context, cancellationToken) =>
+        {
+            // Big log lines until cancelled: enough to fill any socket buffer.
+            var line = new string('x', 4000);
+            while (true)
+            {
+                await context.WaitIfPausedAsync();
+                context.Logger.LogInformation("{Line}", line);
+                await Task.Delay(1, cancellationToken);
+            }
+        });
+        await using var stalled = await ProgressSocket.ConnectAsync(host, $"?jobId={job.Id}");
+        await Wait.UntilAsync(() => hub.ConnectionCount == 1, "the client is connected");
+
+        await Wait.UntilAsync(() => hub.ConnectionCount == 0, "the stalled client is dropped", TimeSpan.FromSeconds(60));
+
+        (await manager.GetAsync(job.Id))!.State.Should().Be(JobState.Running, "the job never noticed");
+        (await manager.CancelAsync(job.Id)).Succeeded.Should().BeTrue();
+    }
 }

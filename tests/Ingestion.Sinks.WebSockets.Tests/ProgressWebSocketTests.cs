@@ -49,18 +49,17 @@ public class ProgressWebSocketTests
         await socket.ReceiveUntilAsync(m => m.IsState("paused"), "the REST pause is seen");
 
         await socket.SendAsync(new { type = "resume", requestId = "r1" });
-        var resumed = await socket.ReceiveUntilAsync(m => m.Is("result"), "the resume is answered");
+        var resumed = (await socket.ReceiveEachAsync("the resume is answered and seen", m => m.Is("result"), m => m.IsState("running")))[0];
         resumed.GetProperty("requestId").GetString().Should().Be("r1");
         resumed.GetProperty("command").GetString().Should().Be("resume");
         resumed.GetProperty("status").GetString().Should().Be("applied");
         resumed.GetProperty("state").GetString().Should().Be("running");
         resumed.GetProperty("jobId").GetString().Should().Be(jobId);
         resumed.Seq().Should().BeGreaterThan(0, "a result carries the last seq this client was sent");
-        await socket.ReceiveUntilAsync(m => m.IsState("running"), "the resume is seen");
 
         await socket.SendAsync(new { type = "pause", requestId = "p2" });
-        (await socket.ReceiveUntilAsync(m => m.Is("result"), "the pause is answered")).GetProperty("state").GetString().Should().Be("pausing");
-        await socket.ReceiveUntilAsync(m => m.IsState("paused"), "the socket pause is seen");
+        var paused = await socket.ReceiveEachAsync("the pause is answered and seen", m => m.Is("result"), m => m.IsState("paused"));
+        paused[0].GetProperty("state").GetString().Should().Be("pausing");
         (await host.StateAsync(jobId)).Should().Be("paused");
 
         await socket.SendAsync(new { type = "pause", requestId = "p3" });
@@ -70,8 +69,9 @@ public class ProgressWebSocketTests
         await socket.ReceiveUntilAsync(m => m.IsState("running"), "the REST resume is seen");
 
         await socket.SendAsync(new { type = "cancel" });
-        (await socket.ReceiveUntilAsync(m => m.Is("result"), "the cancel is answered")).GetProperty("status").GetString().Should().Be("applied");
-        var completed = await socket.ReceiveUntilAsync(m => m.Is("completed"), "the job ends");
+        var cancelled = await socket.ReceiveEachAsync("the cancel is answered and the job ends", m => m.Is("result"), m => m.Is("completed"));
+        cancelled[0].GetProperty("status").GetString().Should().Be("applied");
+        var completed = cancelled[1];
         completed.GetProperty("summary").GetProperty("state").GetString().Should().Be("cancelled");
         (await socket.ReadToCloseAsync().OrTimeout()).Should().Be(IngestionWebSocketCloseCodes.Normal);
     }

@@ -22,36 +22,37 @@ public static class ApiKeyAuthentication
     /// <summary>Adds the scheme and the <see cref="Policy"/> policy.</summary>
     public static IServiceCollection AddApiKeyAdminPolicy(this IServiceCollection services)
     {
-        services.AddAuthentication(SchemeName).AddScheme<AuthenticationSchemeOptions, Handler>(SchemeName, null);
+        services.AddAuthentication(SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireRole("admin"));
         return services;
     }
+}
 
-    private sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+/// <summary>The <see cref="ApiKeyAuthentication"/> scheme's handler.</summary>
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        var key = Request.Headers["X-Api-Key"].ToString();
+        if (key.Length == 0)
         {
-            var key = Request.Headers["X-Api-Key"].ToString();
-            if (key.Length == 0)
-            {
-                key = Request.Query["access_token"].ToString();
-            }
-
-            if (key.Length == 0)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            Claim[] claims = key switch
-            {
-                AdminKey => [new(ClaimTypes.Name, "admin"), new(ClaimTypes.Role, "admin")],
-                ViewerKey => [new(ClaimTypes.Name, "viewer")],
-                _ => [],
-            };
-            return Task.FromResult(claims.Length == 0
-                ? AuthenticateResult.Fail("Unknown API key.")
-                : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName)));
+            key = Request.Query["access_token"].ToString();
         }
+
+        if (key.Length == 0)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        Claim[] claims = key switch
+        {
+            ApiKeyAuthentication.AdminKey => [new(ClaimTypes.Name, "admin"), new(ClaimTypes.Role, "admin")],
+            ApiKeyAuthentication.ViewerKey => [new(ClaimTypes.Name, "viewer")],
+            _ => [],
+        };
+        return Task.FromResult(claims.Length == 0
+            ? AuthenticateResult.Fail("Unknown API key.")
+            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name)));
     }
 }

@@ -27,7 +27,7 @@ public static class WebSocketSinkBuilderExtensions
 
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestionWebSocketOptions>, IngestionWebSocketOptionsValidator>());
-        builder.Services.TryAddSingleton<WebSocketHub>();
+        builder.Services.TryAddSingleton(static sp => new WebSocketHub(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProgressSink, WebSocketHub>(static sp => sp.GetRequiredService<WebSocketHub>()));
         return builder;
     }

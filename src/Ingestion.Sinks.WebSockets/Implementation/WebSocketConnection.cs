@@ -38,8 +38,12 @@ internal sealed class WebSocketConnection : IDisposable
     private readonly EventQueue _events;
     private readonly Channel<object> _control = Channel.CreateUnbounded<object>();
     private readonly CancellationTokenSource _receiveEnded = new();
-    private readonly CancellationTokenSource _sendStall = new();
     private readonly TimeSpan _sendTimeout;
+    private readonly long _sendTimeoutTicks;
+
+    // When the send in flight started (TimeProvider timestamp), or 0; read by the hub's watchdog.
+    private long _sendingSince;
+    private int _stalled;
 
     // Send loop only: the last sequence number sent, per job.
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
@@ -56,6 +60,7 @@ internal sealed class WebSocketConnection : IDisposable
         _logger = logger;
         _events = new EventQueue(options.SendQueueCapacity, timeProvider);
         _sendTimeout = options.KeepAliveTimeout > TimeSpan.Zero ? options.KeepAliveTimeout : Timeout.InfiniteTimeSpan;
+        _sendTimeoutTicks = _sendTimeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)(_sendTimeout.TotalSeconds * timeProvider.TimestampFrequency);
     }
 
     /// <summary>Log lines dropped because this client fell behind (each reported to it as a gap).</summary>
@@ -70,6 +75,19 @@ internal sealed class WebSocketConnection : IDisposable
         if (_jobId is null || string.Equals(_jobId, jobEvent.JobId, StringComparison.Ordinal))
         {
             _events.Enqueue(jobEvent);
+        }
+    }
+
+    /// <summary>
+    /// Called by the hub's watchdog: drops the connection if a send has waited longer than the keep-alive timeout,
+    /// i.e. the client stopped reading and its TCP window is full.
+    /// </summary>
+    public void CheckSendStall(long now)
+    {
+        var since = Volatile.Read(ref _sendingSince);
+        if (since != 0 && now - since > _sendTimeoutTicks && Interlocked.Exchange(ref _stalled, 1) == 0)
+        {
+            _socket.Abort();
         }
     }
 
@@ -99,7 +117,7 @@ internal sealed class WebSocketConnection : IDisposable
         {
             await SendLoopAsync(stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_sendStall.IsCancellationRequested)
+        catch (Exception ex) when (Volatile.Read(ref _stalled) == 1 && IsConnectionFailure(ex))
         {
             WebSocketLog.SendStalled(_logger, _jobId ?? "*", _sendTimeout);
         }
@@ -139,7 +157,6 @@ internal sealed class WebSocketConnection : IDisposable
 
     public void Dispose()
     {
-        _sendStall.Dispose();
         _receiveEnded.Dispose();
     }
 
@@ -311,11 +328,15 @@ internal sealed class WebSocketConnection : IDisposable
 
     private async Task SendAsync(ReadOnlyMemory<byte> message)
     {
-        _sendStall.CancelAfter(_sendTimeout);
-        await _socket.SendAsync(message, WebSocketMessageType.Text, true, _sendStall.Token).ConfigureAwait(false);
-        if (!_sendStall.TryReset())
+        // No timer per send: the hub's watchdog looks at this stamp once a second (CheckSendStall).
+        Volatile.Write(ref _sendingSince, _timeProvider.GetTimestamp() | 1);
+        try
         {
-            throw new OperationCanceledException(_sendStall.Token);
+            await _socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _sendingSince, 0);
         }
     }
 
@@ -406,7 +427,7 @@ internal sealed class WebSocketConnection : IDisposable
 
     private void CloseWithError(string code, int closeCode, string message, string reason)
     {
-        Post(new ErrorMessage("error", null, 0, _timeProvider.GetUtcNow(), code, message, null, null));
+        Post(new ErrorMessage("error", _jobId, 0, _timeProvider.GetUtcNow(), code, message, null, null));
         _control.Writer.TryWrite(new CloseRequest(closeCode, reason));
     }
 
@@ -421,7 +442,7 @@ internal sealed class WebSocketConnection : IDisposable
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                PostError(ErrorCodes.InvalidCommand, "A command is a JSON object with a \"type\".", null, null);
+                PostError(ErrorCodes.InvalidCommand, "A command is a JSON object with a \"type\".", _jobId, null);
                 return;
             }
 
@@ -431,12 +452,12 @@ internal sealed class WebSocketConnection : IDisposable
         }
         catch (JsonException ex)
         {
-            PostError(ErrorCodes.InvalidJson, $"The message is not valid JSON: {ex.Message}", null, null);
+            PostError(ErrorCodes.InvalidJson, $"The message is not valid JSON: {ex.Message}", _jobId, null);
             return;
         }
         catch (FormatException ex)
         {
-            PostError(ErrorCodes.InvalidCommand, ex.Message, null, null);
+            PostError(ErrorCodes.InvalidCommand, ex.Message, _jobId, null);
             return;
         }
 
