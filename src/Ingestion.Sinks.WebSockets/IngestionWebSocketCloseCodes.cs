@@ -12,9 +12,6 @@ public static class IngestionWebSocketCloseCodes
     /// <summary>1003: the client sent a binary frame; the protocol is JSON text frames.</summary>
     public const int UnsupportedData = 1003;
 
-    /// <summary>1008: the client sent more than 64 commands without reading the answers.</summary>
-    public const int PolicyViolation = 1008;
-
     /// <summary>1009: the client sent a message larger than <see cref="IngestionWebSocketOptions.MaxMessageSize"/>.</summary>
     public const int MessageTooBig = 1009;
 

@@ -65,9 +65,10 @@ public class ProgressWebSocketLoadTests
         });
         var jobId = job.Id;
         await using var stalled = await ProgressSocket.ConnectAsync(host, $"?jobId={jobId}");
+        await Wait.UntilAsync(() => hub.ConnectionCount == 1, "the stalled client is connected");
+        var stalledConnection = hub.Connections[0];
         await using var reader = await ProgressSocket.ConnectAsync(host, $"?jobId={jobId}");
         await Wait.UntilAsync(() => hub.ConnectionCount == 2, "both are connected");
-        var stalledConnection = hub.Connections[0];
 
         go.SetResult();
         var readerDone = reader.ReadToCloseAsync();
@@ -77,14 +78,16 @@ public class ProgressWebSocketLoadTests
         reader.Received[^1].GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(100_000);
         (await host.StateAsync(jobId)).Should().Be("completed");
         stalled.Received.Should().BeEmpty();
-        stalled.Socket.State.Should().Be(WebSocketState.Open);
         stalledConnection.Dropped.Should().BeGreaterThan(0, "its queue is bounded: log lines beyond it were dropped, not buffered");
 
         // When it reads at last, it is told what it lost, and still gets the end, in seq order.
         (await stalled.ReadToCloseAsync().OrTimeout(TimeSpan.FromMinutes(1))).Should().Be(IngestionWebSocketCloseCodes.Normal);
         stalled.Received.Should().Contain(m => m.Is("gap"));
         stalled.Received.Skip(1).Select(m => m.Seq()).Should().BeInAscendingOrder();
-        stalled.Received[^1].Type().Should().Be("completed");
+        stalled.Received.Where(m => m.Is("state")).Select(m => m.GetProperty("state").GetString()).Should().EndWith("completed", "state changes survive a slow client: after a gap it gets the journal");
+        var completed = stalled.Received[^1];
+        completed.Type().Should().Be("completed");
+        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(100_000);
     }
 
     [Fact]

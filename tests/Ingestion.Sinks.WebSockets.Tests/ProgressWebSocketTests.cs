@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 
 namespace Ingestion.Sinks.WebSockets.Tests;
@@ -208,5 +209,82 @@ public class ProgressWebSocketTests
 
         var jobId = body.GetProperty("jobId").GetString();
         body.GetProperty("links").GetProperty("progress").GetString().Should().Be($"/api/admin/ingestion-progress?jobId={jobId}");
+    }
+}
+
+/// <summary>The moments between a job's end and its completion event, and commands that end a job at once.</summary>
+public class ProgressWebSocketEndingTests
+{
+    [Fact]
+    public async Task AClientThatConnectsWhileTheFinalRecordIsBeingWritten_StillGetsTheCompletedEvent()
+    {
+        var store = new GatedStore();
+        await using var host = await WebSocketHost.StartAsync(ingestion: i => i.UseStore(_ => store).ConfigureEndpoints(o => o.AllowAnonymous = true));
+        var jobId = await host.StartJobAsync(new { items = 3 });
+        await store.FinalSaveStarted.Task.OrTimeout();
+
+        // The job's state is final, but its completion event waits for the store.
+        await using var socket = await ProgressSocket.ConnectAsync(host, $"?jobId={jobId}");
+        var snapshot = (await socket.ReceiveAsync())!.Value;
+        snapshot.GetProperty("job").GetProperty("state").GetString().Should().Be("completed");
+        store.ReleaseFinalSave.SetResult();
+
+        var completed = await socket.ReceiveUntilAsync(m => m.Is("completed"), "the completion event");
+        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(3);
+        (await socket.ReadToCloseAsync().OrTimeout()).Should().Be(IngestionWebSocketCloseCodes.Normal);
+    }
+
+    [Fact]
+    public async Task CancellingAQueuedJobOverItsSocket_AnswersTheCommand_BeforeTheClose()
+    {
+        await using var host = await WebSocketHost.StartAsync(ingestion: i =>
+        {
+            i.Services.Configure<IngestionOptions>(o => o.MaxConcurrentJobs = 1);
+            i.ConfigureEndpoints(o => o.AllowAnonymous = true);
+        });
+        var running = await host.StartJobAsync(new { items = 1_000_000, delayMs = 5 });
+        await host.WaitForStateAsync(running, "running");
+        var queued = await host.StartJobAsync(new { items = 1 });
+        (await host.StateAsync(queued)).Should().Be("queued");
+        await using var socket = await ProgressSocket.ConnectAsync(host, $"?jobId={queued}");
+        await socket.ReceiveUntilAsync(m => m.Is("snapshot"), "the snapshot");
+
+        await socket.SendAsync(new { type = "cancel", requestId = "c-1" });
+
+        var answered = await socket.ReceiveEachAsync("the answer and the end", m => m.Is("result"), m => m.Is("completed"));
+        answered[0].GetProperty("requestId").GetString().Should().Be("c-1");
+        answered[1].GetProperty("summary").GetProperty("state").GetString().Should().Be("cancelled");
+        (await socket.ReadToCloseAsync().OrTimeout()).Should().Be(IngestionWebSocketCloseCodes.Normal);
+        (await host.Client.PostAsync($"api/admin/cancel-ingestion/{running}", null)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>An in-memory store whose write of a job's final record waits until the test lets it go.</summary>
+    private sealed class GatedStore : IJobStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JobSnapshot> _jobs = new();
+
+        public TaskCompletionSource FinalSaveStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseFinalSave { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<JobSnapshot?> GetAsync(string jobId, CancellationToken cancellationToken)
+            => new(_jobs.TryGetValue(jobId, out var job) ? job : null);
+
+        public ValueTask<JobHistoryPage> QueryAsync(JobHistoryQuery query, CancellationToken cancellationToken)
+        {
+            var matches = _jobs.Values.Where(query.Matches).OrderByDescending(j => j.CreatedAt).ToList();
+            return new(new JobHistoryPage { Items = matches.Skip(query.Offset).Take(query.Limit).ToList(), TotalCount = matches.Count, Offset = query.Offset, Limit = query.Limit });
+        }
+
+        public async ValueTask SaveAsync(JobSnapshot job, CancellationToken cancellationToken)
+        {
+            if (job.State.IsFinal())
+            {
+                FinalSaveStarted.TrySetResult();
+                await ReleaseFinalSave.Task.WaitAsync(cancellationToken);
+            }
+
+            _jobs[job.Id] = job;
+        }
     }
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Ingestion.AspNetCore;
 using Ingestion.Core;
 using Microsoft.Extensions.Logging;
@@ -16,16 +16,23 @@ namespace Ingestion.Sinks.WebSockets;
 /// </summary>
 /// <remarks>
 /// No gap and no duplicate: the connection is registered with the hub before the snapshot is taken, so every event
-/// after the snapshot reaches its queue; the ones the snapshot (or replay) already covers are recognised by their
+/// after the snapshot reaches its queue; the ones the snapshot (or replay) already covered are recognised by their
 /// sequence numbers and skipped.
 /// </remarks>
 internal sealed class WebSocketConnection : IDisposable
 {
-    /// <summary>Answers a client may have waiting (unread) before it is closed with 1008.</summary>
-    internal const int MaxPendingCommands = 64;
+    /// <summary>Answers that may wait for the send loop; past them the receive loop reads the next command only when one has gone.</summary>
+    internal const int MaxPendingAnswers = 64;
 
     private const int EventBatch = 64;
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a connection whose job has ended waits for the job's <c>completed</c> event before it closes anyway.</summary>
+    private static readonly TimeSpan EndedQuietPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long answers to commands in flight may hold up a close the server starts.</summary>
+    private static readonly TimeSpan AnswerGracePeriod = TimeSpan.FromSeconds(1);
+
     private static readonly ConditionalWeakTable<JobEvent, byte[]> Serialized = new();
 
     private readonly WebSocket _socket;
@@ -36,18 +43,24 @@ internal sealed class WebSocketConnection : IDisposable
     private readonly string? _jobId;
     private readonly long? _since;
     private readonly EventQueue _events;
-    private readonly Channel<object> _control = Channel.CreateUnbounded<object>();
+    private readonly ConcurrentQueue<object> _control = new();
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly SemaphoreSlim _answerSlots = new(MaxPendingAnswers, MaxPendingAnswers);
     private readonly CancellationTokenSource _receiveEnded = new();
+    private readonly CancellationTokenSource _ended = new();
     private readonly TimeSpan _sendTimeout;
     private readonly long _sendTimeoutTicks;
+
+    // Send loop only: the last sequence number sent, per job; the jobs whose run has ended (all-jobs connections);
+    // when the watched job was seen ended without its completion event yet.
+    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _endedJobs = new(StringComparer.Ordinal);
+    private long _endedSeenAt;
 
     // When the send in flight started (TimeProvider timestamp), or 0; read by the hub's watchdog.
     private long _sendingSince;
     private int _stalled;
-
-    // Send loop only: the last sequence number sent, per job.
-    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
-    private int _pendingCommands;
+    private int _commandsInFlight;
 
     public WebSocketConnection(WebSocket socket, IJobManager manager, IngestionWebSocketOptions options, string? jobId, long? since, TimeProvider timeProvider, ILogger logger)
     {
@@ -75,6 +88,7 @@ internal sealed class WebSocketConnection : IDisposable
         if (_jobId is null || string.Equals(_jobId, jobEvent.JobId, StringComparison.Ordinal))
         {
             _events.Enqueue(jobEvent);
+            Signal();
         }
     }
 
@@ -112,6 +126,7 @@ internal sealed class WebSocketConnection : IDisposable
     {
         hub.Add(this);
         WebSocketLog.ConnectionOpened(_logger, _jobId ?? "*", _since);
+        using var onStopping = stopping.Register(static state => ((WebSocketConnection)state!).OnStopping(), this);
         var receive = ReceiveLoopAsync();
         try
         {
@@ -134,6 +149,13 @@ internal sealed class WebSocketConnection : IDisposable
         {
             hub.Remove(this);
             _events.Complete();
+            await _ended.CancelAsync().ConfigureAwait(false);
+        }
+
+        // The client said close and the send loop ended before it could answer: answer now.
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            await TryCloseAsync(IngestionWebSocketCloseCodes.Normal, "Closed by the client.").ConfigureAwait(false);
         }
 
         // Either side has said close (or the socket is gone): let the receive loop see the other side's close frame.
@@ -144,7 +166,7 @@ internal sealed class WebSocketConnection : IDisposable
         catch (TimeoutException)
         {
             _socket.Abort();
-            await receive.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await receive.WaitAsync(CloseHandshakeTimeout, _timeProvider, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         catch (Exception ex)
         {
@@ -158,6 +180,33 @@ internal sealed class WebSocketConnection : IDisposable
     public void Dispose()
     {
         _receiveEnded.Dispose();
+        _ended.Dispose();
+        _signal.Dispose();
+        _answerSlots.Dispose();
+    }
+
+    /// <summary>The host is stopping: the send loop closes with 1001, unless it is stuck in a send to a client that does not read.</summary>
+    private void OnStopping()
+    {
+        var since = Volatile.Read(ref _sendingSince);
+        if (since == 0)
+        {
+            return;
+        }
+
+        _ = Task.Delay(AnswerGracePeriod, _timeProvider).ContinueWith(
+            static (_, state) =>
+            {
+                var (connection, sendStartedAt) = ((WebSocketConnection, long))state!;
+                if (Volatile.Read(ref connection._sendingSince) == sendStartedAt)
+                {
+                    connection._socket.Abort();
+                }
+            },
+            (this, since),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task SendLoopAsync(CancellationToken stopping)
@@ -170,29 +219,21 @@ internal sealed class WebSocketConnection : IDisposable
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping, _receiveEnded.Token);
         while (true)
         {
-            var busy = false;
-            while (_control.Reader.TryRead(out var message))
+            var busy = !_control.IsEmpty;
+            if (await SendAnswersAsync().ConfigureAwait(false))
             {
-                busy = true;
-                if (message is CloseRequest close)
-                {
-                    await TryCloseAsync(close.Code, close.Reason).ConfigureAwait(false);
-                    return;
-                }
-
-                Interlocked.Decrement(ref _pendingCommands);
-                await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
+                return;
             }
 
             if (_receiveEnded.IsCancellationRequested)
             {
-                // The client vanished without a close frame (or sent one, which the control queue has answered).
+                // The client vanished without a close frame, or sent one (answered after the loop).
                 return;
             }
 
             if (stopping.IsCancellationRequested)
             {
-                await TryCloseAsync(IngestionWebSocketCloseCodes.GoingAway, "The server is stopping.").ConfigureAwait(false);
+                await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.GoingAway, "The server is stopping.").ConfigureAwait(false);
                 return;
             }
 
@@ -201,16 +242,81 @@ internal sealed class WebSocketConnection : IDisposable
                 busy = true;
                 if (await SendEventAsync(jobEvent).ConfigureAwait(false))
                 {
-                    await TryCloseAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
+                    await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
                     return;
                 }
             }
 
-            if (!busy)
+            if (busy)
             {
-                await WaitForWorkAsync(wake.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            var wait = Timeout.InfiniteTimeSpan;
+            if (_endedSeenAt != 0)
+            {
+                // The watched job has ended; its completion event may still be on its way (the store is written first).
+                wait = EndedQuietPeriod - _timeProvider.GetElapsedTime(_endedSeenAt);
+                if (wait <= TimeSpan.Zero)
+                {
+                    await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            try
+            {
+                await _signal.WaitAsync(wait, wake.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping, or the receive loop ended: the checks above say which.
             }
         }
+    }
+
+    /// <summary>Sends the answers waiting; true when a close the client asked for was sent instead.</summary>
+    private async Task<bool> SendAnswersAsync()
+    {
+        while (_control.TryDequeue(out var message))
+        {
+            if (message is CloseRequest close)
+            {
+                await TryCloseAsync(close.Code, close.Reason).ConfigureAwait(false);
+                return true;
+            }
+
+            await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
+            _answerSlots.Release();
+        }
+
+        return false;
+    }
+
+    /// <summary>A close the server starts: the answers to commands already received go first (briefly), then the close frame.</summary>
+    private async Task CloseAfterAnswersAsync(int code, string reason)
+    {
+        var started = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            while (_control.TryDequeue(out var message))
+            {
+                if (message is not CloseRequest)
+                {
+                    await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
+                    _answerSlots.Release();
+                }
+            }
+
+            if (Volatile.Read(ref _commandsInFlight) == 0 || _timeProvider.GetElapsedTime(started) > AnswerGracePeriod || _receiveEnded.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _timeProvider).ConfigureAwait(false);
+        }
+
+        await TryCloseAsync(code, reason).ConfigureAwait(false);
     }
 
     /// <summary>The snapshot (and replay) a new connection starts with. False when the connection is to close after it.</summary>
@@ -218,7 +324,7 @@ internal sealed class WebSocketConnection : IDisposable
     {
         if (_jobId is null)
         {
-            foreach (var job in await _manager.ListLiveAsync().ConfigureAwait(false))
+            foreach (var job in await _manager.ListLiveAsync(_ended.Token).ConfigureAwait(false))
             {
                 _lastSeq[job.Id] = job.LastSeq;
                 await SendAsync(Serialize(new JobSnapshotEvent { JobId = job.Id, Seq = job.LastSeq, Timestamp = _timeProvider.GetUtcNow(), Job = job })).ConfigureAwait(false);
@@ -227,7 +333,14 @@ internal sealed class WebSocketConnection : IDisposable
             return true;
         }
 
-        var replay = await _manager.ReplayAsync(_jobId, _since).ConfigureAwait(false);
+        var replay = await _manager.ReplayAsync(_jobId, _since, _ended.Token).ConfigureAwait(false);
+        if (replay is not null && _since > replay.Snapshot.Seq)
+        {
+            // The client has seen more than the job has now (its numbers come from a run the store did not keep up
+            // with): its since means nothing here, so it gets the whole journal.
+            replay = await _manager.ReplayAsync(_jobId, null, _ended.Token).ConfigureAwait(false);
+        }
+
         if (replay is null)
         {
             var message = $"No job has the id '{_jobId}'.";
@@ -239,8 +352,13 @@ internal sealed class WebSocketConnection : IDisposable
         await SendReplayAsync(replay).ConfigureAwait(false);
         if (replay.Snapshot.Job.State.IsFinal())
         {
-            await TryCloseAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
-            return false;
+            if (replay.Events.Count > 0 && replay.Events[^1] is JobCompletedEvent)
+            {
+                await TryCloseAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
+                return false;
+            }
+
+            _endedSeenAt = _timeProvider.GetTimestamp();
         }
 
         return true;
@@ -254,17 +372,25 @@ internal sealed class WebSocketConnection : IDisposable
         {
             await SendAsync(Serialize(entry)).ConfigureAwait(false);
         }
+
+        if (_jobId is null && replay.Events.Count > 0 && replay.Events[^1] is JobCompletedEvent)
+        {
+            _endedJobs.Add(replay.Snapshot.JobId);
+        }
     }
 
     /// <summary>Sends a live event unless the snapshot or replay already covered it. True when the connection is to close after it.</summary>
     private async Task<bool> SendEventAsync(JobEvent jobEvent)
     {
-        if (!_lastSeq.TryGetValue(jobEvent.JobId, out var last))
+        var jobId = jobEvent.JobId;
+        var known = _lastSeq.TryGetValue(jobId, out var last);
+        if (_jobId is null && (!known || (_endedJobs.Contains(jobId) && jobEvent.Seq > last)))
         {
-            // A job this (all-jobs) connection has not seen: started after it connected, or resumed after it ended.
-            // Its snapshot first, then its journal from the event that made it known.
-            var from = jobEvent is JobGapEvent gap ? gap.FromSeq : jobEvent.Seq;
-            var replay = await _manager.ReplayAsync(jobEvent.JobId, Math.Max(0, from - 1)).ConfigureAwait(false);
+            // A job this all-jobs connection has not seen (started after it connected), or a run of it after the one
+            // that ended (a resume): its snapshot first, then its journal from where this connection is.
+            _endedJobs.Remove(jobId);
+            var from = known ? last : Math.Max(0, (jobEvent is JobGapEvent gap ? gap.FromSeq : jobEvent.Seq) - 1);
+            var replay = await _manager.ReplayAsync(jobId, from, _ended.Token).ConfigureAwait(false);
             if (replay is not null)
             {
                 await SendReplayAsync(replay).ConfigureAwait(false);
@@ -272,27 +398,18 @@ internal sealed class WebSocketConnection : IDisposable
             }
         }
 
-        var outgoing = jobEvent;
         if (jobEvent is JobGapEvent dropped)
         {
-            if (dropped.ToSeq <= last)
-            {
-                return false;
-            }
-
-            if (dropped.FromSeq <= last)
-            {
-                // Partly covered already: say only what is really missing (how many of those is no longer known).
-                outgoing = new JobGapEvent { JobId = dropped.JobId, Seq = dropped.Seq, Timestamp = dropped.Timestamp, FromSeq = last + 1, ToSeq = dropped.ToSeq, Dropped = null };
-            }
+            return await SendGapAsync(dropped, last).ConfigureAwait(false);
         }
-        else if (jobEvent.Seq <= last)
+
+        if (jobEvent.Seq <= last)
         {
             return false;
         }
 
-        _lastSeq[jobEvent.JobId] = jobEvent.Seq;
-        await SendAsync(Serialize(outgoing)).ConfigureAwait(false);
+        _lastSeq[jobId] = jobEvent.Seq;
+        await SendAsync(Serialize(jobEvent)).ConfigureAwait(false);
         if (jobEvent is not JobCompletedEvent completed)
         {
             return false;
@@ -300,8 +417,8 @@ internal sealed class WebSocketConnection : IDisposable
 
         if (_jobId is null)
         {
-            // Forget it: if it is resumed, its next event brings a fresh snapshot.
-            _lastSeq.Remove(jobEvent.JobId);
+            // If it is resumed, its next event brings a fresh snapshot.
+            _endedJobs.Add(jobId);
             return false;
         }
 
@@ -309,11 +426,69 @@ internal sealed class WebSocketConnection : IDisposable
         return completed.Summary.State.IsFinal();
     }
 
-    private Task WaitForWorkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// This client fell behind and its queue dropped events: it is told which, then given what the journal still has
+    /// after them (state changes, log lines, the completion: what a slow client must not miss) and a fresh snapshot
+    /// with the counters. Events already queued behind the gap that this covers are skipped by their seq.
+    /// True when the connection is to close (the watched job's completion was among them).
+    /// </summary>
+    private async Task<bool> SendGapAsync(JobGapEvent gap, long last)
     {
-        var events = _events.WaitToReadAsync(cancellationToken);
-        var control = _control.Reader.WaitToReadAsync(cancellationToken);
-        return events.IsCompleted || control.IsCompleted ? Task.CompletedTask : Task.WhenAny(events.AsTask(), control.AsTask());
+        if (gap.ToSeq <= last)
+        {
+            return false;
+        }
+
+        var outgoing = gap.FromSeq > last
+            ? gap
+            : new JobGapEvent { JobId = gap.JobId, Seq = gap.Seq, Timestamp = gap.Timestamp, FromSeq = last + 1, ToSeq = gap.ToSeq, Dropped = null };
+        last = gap.ToSeq;
+        _lastSeq[gap.JobId] = last;
+        await SendAsync(Serialize(outgoing)).ConfigureAwait(false);
+
+        var replay = await _manager.ReplayAsync(gap.JobId, gap.ToSeq, _ended.Token).ConfigureAwait(false);
+        if (replay is null)
+        {
+            return false;
+        }
+
+        foreach (var entry in replay.Events)
+        {
+            var seq = entry is JobGapEvent evicted ? evicted.ToSeq : entry.Seq;
+            if (seq <= last)
+            {
+                continue;
+            }
+
+            last = seq;
+            _lastSeq[gap.JobId] = last;
+            await SendAsync(Serialize(entry)).ConfigureAwait(false);
+            if (entry is JobCompletedEvent completed)
+            {
+                if (_jobId is null)
+                {
+                    _endedJobs.Add(gap.JobId);
+                    return false;
+                }
+
+                if (completed.Summary.State.IsFinal())
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (replay.Snapshot.Seq >= last)
+        {
+            _lastSeq[gap.JobId] = replay.Snapshot.Seq;
+            await SendAsync(Serialize(replay.Snapshot)).ConfigureAwait(false);
+            if (_jobId is not null && replay.Snapshot.Job.State.IsFinal() && _endedSeenAt == 0)
+            {
+                _endedSeenAt = _timeProvider.GetTimestamp();
+            }
+        }
+
+        return false;
     }
 
     private object Stamp(object message) => message switch
@@ -358,6 +533,25 @@ internal sealed class WebSocketConnection : IDisposable
         }
     }
 
+    private void Signal()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another writer signalled at the same moment: one wake-up is enough.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection is over.
+            }
+        }
+    }
+
     private async Task ReceiveLoopAsync()
     {
         var max = _options.MaxMessageSize;
@@ -377,7 +571,7 @@ internal sealed class WebSocketConnection : IDisposable
                     {
                         if (!closing)
                         {
-                            _control.Writer.TryWrite(new CloseRequest(IngestionWebSocketCloseCodes.Normal, "Closed by the client."));
+                            RequestClose(IngestionWebSocketCloseCodes.Normal, "Closed by the client.");
                         }
 
                         return;
@@ -395,21 +589,16 @@ internal sealed class WebSocketConnection : IDisposable
                 if (!result.EndOfMessage)
                 {
                     closing = true;
-                    CloseWithError(ErrorCodes.MessageTooBig, IngestionWebSocketCloseCodes.MessageTooBig, $"A message may be at most {max} bytes.", "Message too big.");
+                    await CloseWithErrorAsync(ErrorCodes.MessageTooBig, IngestionWebSocketCloseCodes.MessageTooBig, $"A message may be at most {max} bytes.", "Message too big.").ConfigureAwait(false);
                 }
                 else if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     closing = true;
-                    CloseWithError(ErrorCodes.BinaryNotSupported, IngestionWebSocketCloseCodes.UnsupportedData, "The protocol is JSON text frames; binary frames are not accepted.", "Binary frames are not accepted.");
+                    await CloseWithErrorAsync(ErrorCodes.BinaryNotSupported, IngestionWebSocketCloseCodes.UnsupportedData, "The protocol is JSON text frames; binary frames are not accepted.", "Binary frames are not accepted.").ConfigureAwait(false);
                 }
                 else
                 {
                     await HandleCommandAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
-                    if (Volatile.Read(ref _pendingCommands) > MaxPendingCommands)
-                    {
-                        closing = true;
-                        _control.Writer.TryWrite(new CloseRequest(IngestionWebSocketCloseCodes.PolicyViolation, "Too many unanswered commands."));
-                    }
                 }
             }
         }
@@ -420,15 +609,20 @@ internal sealed class WebSocketConnection : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            _control.Writer.TryComplete();
             await _receiveEnded.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private void CloseWithError(string code, int closeCode, string message, string reason)
+    private void RequestClose(int code, string reason)
     {
-        Post(new ErrorMessage("error", _jobId, 0, _timeProvider.GetUtcNow(), code, message, null, null));
-        _control.Writer.TryWrite(new CloseRequest(closeCode, reason));
+        _control.Enqueue(new CloseRequest(code, reason));
+        Signal();
+    }
+
+    private async Task CloseWithErrorAsync(string code, int closeCode, string message, string reason)
+    {
+        await PostAsync(new ErrorMessage("error", _jobId, 0, _timeProvider.GetUtcNow(), code, message, null, null)).ConfigureAwait(false);
+        RequestClose(closeCode, reason);
     }
 
     private async Task HandleCommandAsync(ReadOnlyMemory<byte> text)
@@ -442,7 +636,7 @@ internal sealed class WebSocketConnection : IDisposable
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                PostError(ErrorCodes.InvalidCommand, "A command is a JSON object with a \"type\".", _jobId, null);
+                await PostErrorAsync(ErrorCodes.InvalidCommand, "A command is a JSON object with a \"type\".", _jobId, null).ConfigureAwait(false);
                 return;
             }
 
@@ -452,12 +646,12 @@ internal sealed class WebSocketConnection : IDisposable
         }
         catch (JsonException ex)
         {
-            PostError(ErrorCodes.InvalidJson, $"The message is not valid JSON: {ex.Message}", _jobId, null);
+            await PostErrorAsync(ErrorCodes.InvalidJson, $"The message is not valid JSON: {ex.Message}", _jobId, null).ConfigureAwait(false);
             return;
         }
         catch (FormatException ex)
         {
-            PostError(ErrorCodes.InvalidCommand, ex.Message, _jobId, null);
+            await PostErrorAsync(ErrorCodes.InvalidCommand, ex.Message, _jobId, null).ConfigureAwait(false);
             return;
         }
 
@@ -465,19 +659,19 @@ internal sealed class WebSocketConnection : IDisposable
         switch (type)
         {
             case null:
-                PostError(ErrorCodes.InvalidCommand, "A command needs a \"type\": pause, resume, cancel or ping.", target, requestId);
+                await PostErrorAsync(ErrorCodes.InvalidCommand, "A command needs a \"type\": pause, resume, cancel or ping.", target, requestId).ConfigureAwait(false);
                 break;
             case "ping":
-                Post(new PongMessage("pong", target, 0, _timeProvider.GetUtcNow(), requestId));
+                await PostAsync(new PongMessage("pong", target, 0, _timeProvider.GetUtcNow(), requestId)).ConfigureAwait(false);
                 break;
             case "pause" or "resume" or "cancel" when target is null:
-                PostError(ErrorCodes.InvalidCommand, $"On an all-jobs connection, \"{type}\" needs a \"jobId\".", null, requestId);
+                await PostErrorAsync(ErrorCodes.InvalidCommand, $"On an all-jobs connection, \"{type}\" needs a \"jobId\".", null, requestId).ConfigureAwait(false);
                 break;
             case "pause" or "resume" or "cancel":
                 await RunCommandAsync(type, target!, requestId).ConfigureAwait(false);
                 break;
             default:
-                PostError(ErrorCodes.UnknownType, $"Unknown command type '{Truncate(type)}'; the commands are pause, resume, cancel and ping.", target, requestId);
+                await PostErrorAsync(ErrorCodes.UnknownType, $"Unknown command type '{Truncate(type)}'; the commands are pause, resume, cancel and ping.", target, requestId).ConfigureAwait(false);
                 break;
         }
     }
@@ -485,43 +679,74 @@ internal sealed class WebSocketConnection : IDisposable
     private async Task RunCommandAsync(string command, string jobId, string? requestId)
     {
         JobCommandResult result;
+        Interlocked.Increment(ref _commandsInFlight);
         try
         {
             result = command switch
             {
-                "pause" => await _manager.PauseAsync(jobId).ConfigureAwait(false),
-                "resume" => await _manager.ResumeAsync(jobId).ConfigureAwait(false),
-                _ => await _manager.CancelAsync(jobId).ConfigureAwait(false),
+                "pause" => await _manager.PauseAsync(jobId, _ended.Token).ConfigureAwait(false),
+                "resume" => await _manager.ResumeAsync(jobId, _ended.Token).ConfigureAwait(false),
+                _ => await _manager.CancelAsync(jobId, _ended.Token).ConfigureAwait(false),
             };
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
+        {
+            Interlocked.Decrement(ref _commandsInFlight);
+            return; // the connection is over: nobody to answer
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            Interlocked.Decrement(ref _commandsInFlight);
             WebSocketLog.CommandFailed(_logger, command, jobId, ex);
-            PostError(ErrorCodes.CommandFailed, $"The {command} command failed: {ex.Message}", jobId, requestId);
+            await PostErrorAsync(ErrorCodes.CommandFailed, $"The {command} command failed: {ex.Message}", jobId, requestId).ConfigureAwait(false);
             return;
         }
+
+        // Counted until the answer is queued, so that a close the server starts waits for it.
+        try
+        {
+            await PostResultAsync(command, jobId, requestId, result).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _commandsInFlight);
+        }
+    }
+
+    private async Task PostResultAsync(string command, string jobId, string? requestId, JobCommandResult result)
+    {
 
         switch (result.Status)
         {
             case JobCommandStatus.NotFound:
-                PostError(ErrorCodes.JobNotFound, result.Message, jobId, requestId);
+                await PostErrorAsync(ErrorCodes.JobNotFound, result.Message, jobId, requestId).ConfigureAwait(false);
                 break;
             case JobCommandStatus.InvalidTransition:
-                Post(new ErrorMessage("error", jobId, 0, _timeProvider.GetUtcNow(), ErrorCodes.InvalidTransition, result.Message, result.State, requestId));
+                await PostAsync(new ErrorMessage("error", jobId, 0, _timeProvider.GetUtcNow(), ErrorCodes.InvalidTransition, result.Message, result.State, requestId)).ConfigureAwait(false);
                 break;
             default:
-                Post(new ResultMessage("result", jobId, 0, _timeProvider.GetUtcNow(), command, result.Status, result.State, result.Message, requestId));
+                await PostAsync(new ResultMessage("result", jobId, 0, _timeProvider.GetUtcNow(), command, result.Status, result.State, result.Message, requestId)).ConfigureAwait(false);
                 break;
         }
     }
 
-    private void PostError(string code, string message, string? jobId, string? requestId)
-        => Post(new ErrorMessage("error", jobId, 0, _timeProvider.GetUtcNow(), code, message, null, requestId));
+    private Task PostErrorAsync(string code, string message, string? jobId, string? requestId)
+        => PostAsync(new ErrorMessage("error", jobId, 0, _timeProvider.GetUtcNow(), code, message, null, requestId));
 
-    private void Post(object message)
+    /// <summary>Hands an answer to the send loop; waits while <see cref="MaxPendingAnswers"/> are waiting already (backpressure).</summary>
+    private async Task PostAsync(object message)
     {
-        Interlocked.Increment(ref _pendingCommands);
-        _control.Writer.TryWrite(message);
+        try
+        {
+            await _answerSlots.WaitAsync(_ended.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the connection is over: nobody to answer
+        }
+
+        _control.Enqueue(message);
+        Signal();
     }
 
     private static string? ReadString(JsonElement root, string name)
