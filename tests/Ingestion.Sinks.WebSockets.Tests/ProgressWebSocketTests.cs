@@ -258,6 +258,24 @@ public class ProgressWebSocketEndingTests
         (await host.Client.PostAsync($"api/admin/cancel-ingestion/{running}", null)).EnsureSuccessStatusCode();
     }
 
+    [Fact]
+    public async Task Reconnecting_AfterTheCompletedEvent_GetsTheSnapshotAndAnImmediateClose()
+    {
+        await using var host = await WebSocketHost.StartAsync();
+        var jobId = await host.StartJobAsync(new { items = 2 });
+        await using (var first = await ProgressSocket.ConnectAsync(host, $"?jobId={jobId}"))
+        {
+            (await first.ReadToCloseAsync().OrTimeout()).Should().Be(IngestionWebSocketCloseCodes.Normal);
+            first.Received[^1].Type().Should().Be("completed");
+            var lastSeq = first.Received.Max(m => m.Seq());
+
+            await using var again = await ProgressSocket.ConnectAsync(host, $"?jobId={jobId}&since={lastSeq}");
+            var close = again.ReadToCloseAsync();
+            (await close.OrTimeout(TimeSpan.FromSeconds(3))).Should().Be(IngestionWebSocketCloseCodes.Normal, "nothing more will come, and the client has it all");
+            again.Received.Select(m => m.Type()).Should().Equal("snapshot");
+        }
+    }
+
     /// <summary>An in-memory store whose write of a job's final record waits until the test lets it go.</summary>
     private sealed class GatedStore : IJobStore
     {

@@ -14,4 +14,11 @@ public sealed class JobReplay
     /// the snapshot's; first a <see cref="JobGapEvent"/> if some of them are gone.
     /// </summary>
     public required IReadOnlyList<JobEvent> Events { get; init; }
+
+    /// <summary>
+    /// Gets whether the job came from the store only: it is not in this manager's memory, its journal is gone, and no
+    /// more events of it will come from here (until it is resumed). A subscriber of a finished job that is
+    /// <see langword="false"/> here can wait for the job's <see cref="JobCompletedEvent"/>, which follows its final state.
+    /// </summary>
+    public bool FromStore { get; init; }
 }

@@ -764,6 +764,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         return new JobReplay
         {
             Snapshot = new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, Job = stored },
+            FromStore = true,
             Events = from < stored.LastSeq
                 ? [new JobGapEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, FromSeq = from + 1, ToSeq = stored.LastSeq }]
                 : [],

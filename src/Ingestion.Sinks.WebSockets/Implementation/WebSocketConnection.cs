@@ -27,8 +27,8 @@ internal sealed class WebSocketConnection : IDisposable
     private const int EventBatch = 64;
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a connection whose job has ended waits for the job's <c>completed</c> event before it closes anyway.</summary>
-    private static readonly TimeSpan EndedQuietPeriod = TimeSpan.FromSeconds(2);
+    /// <summary>How many ended jobs an all-jobs connection remembers (to introduce a resumed run with a fresh snapshot).</summary>
+    private const int RememberedEndedJobs = 1024;
 
     /// <summary>How long answers to commands in flight may hold up a close the server starts.</summary>
     private static readonly TimeSpan AnswerGracePeriod = TimeSpan.FromSeconds(1);
@@ -51,11 +51,13 @@ internal sealed class WebSocketConnection : IDisposable
     private readonly TimeSpan _sendTimeout;
     private readonly long _sendTimeoutTicks;
 
-    // Send loop only: the last sequence number sent, per job; the jobs whose run has ended (all-jobs connections);
-    // when the watched job was seen ended without its completion event yet.
+    // Send loop only: the last sequence number sent, per job; on all-jobs connections, the last jobs whose run ended,
+    // with their last seq (oldest first, at most RememberedEndedJobs).
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _endedJobs = new(StringComparer.Ordinal);
-    private long _endedSeenAt;
+    private readonly Dictionary<string, long> _endedJobs = new(StringComparer.Ordinal);
+    private readonly Queue<string> _endedOrder = new();
+    private Task? _receive;
+    private int _stopping;
 
     // When the send in flight started (TimeProvider timestamp), or 0; read by the hub's watchdog.
     private long _sendingSince;
@@ -99,7 +101,8 @@ internal sealed class WebSocketConnection : IDisposable
     public void CheckSendStall(long now)
     {
         var since = Volatile.Read(ref _sendingSince);
-        if (since != 0 && now - since > _sendTimeoutTicks && Interlocked.Exchange(ref _stalled, 1) == 0)
+        var limit = Volatile.Read(ref _stopping) == 1 ? Math.Min(_sendTimeoutTicks, _timeProvider.TimestampFrequency) : _sendTimeoutTicks;
+        if (since != 0 && now - since > limit && Interlocked.Exchange(ref _stalled, 1) == 0)
         {
             _socket.Abort();
         }
@@ -127,7 +130,7 @@ internal sealed class WebSocketConnection : IDisposable
         hub.Add(this);
         WebSocketLog.ConnectionOpened(_logger, _jobId ?? "*", _since);
         using var onStopping = stopping.Register(static state => ((WebSocketConnection)state!).OnStopping(), this);
-        var receive = ReceiveLoopAsync();
+        var receive = _receive = ReceiveLoopAsync();
         try
         {
             await SendLoopAsync(stopping).ConfigureAwait(false);
@@ -179,44 +182,43 @@ internal sealed class WebSocketConnection : IDisposable
 
     public void Dispose()
     {
+        // A receive loop still inside a manager call that ignored its token uses these when it returns: leave them
+        // to the GC then (none holds a timer).
+        if (_receive is { IsCompleted: false })
+        {
+            return;
+        }
+
         _receiveEnded.Dispose();
         _ended.Dispose();
         _signal.Dispose();
         _answerSlots.Dispose();
     }
 
-    /// <summary>The host is stopping: the send loop closes with 1001, unless it is stuck in a send to a client that does not read.</summary>
-    private void OnStopping()
-    {
-        var since = Volatile.Read(ref _sendingSince);
-        if (since == 0)
-        {
-            return;
-        }
-
-        _ = Task.Delay(AnswerGracePeriod, _timeProvider).ContinueWith(
-            static (_, state) =>
-            {
-                var (connection, sendStartedAt) = ((WebSocketConnection, long))state!;
-                if (Volatile.Read(ref connection._sendingSince) == sendStartedAt)
-                {
-                    connection._socket.Abort();
-                }
-            },
-            (this, since),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
+    /// <summary>The host is stopping: the send loop closes with 1001; a send stuck for over a second is cut by the watchdog.</summary>
+    private void OnStopping() => Volatile.Write(ref _stopping, 1);
 
     private async Task SendLoopAsync(CancellationToken stopping)
     {
-        if (!await SendPreludeAsync().ConfigureAwait(false))
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping, _receiveEnded.Token);
+        try
+        {
+            await SendLoopCoreAsync(stopping, wake.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !_receiveEnded.IsCancellationRequested)
+        {
+            // Stopped in a manager call.
+            await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.GoingAway, "The server is stopping.").ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopCoreAsync(CancellationToken stopping, CancellationToken wake)
+    {
+        if (!await SendPreludeAsync(wake).ConfigureAwait(false))
         {
             return;
         }
 
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping, _receiveEnded.Token);
         while (true)
         {
             var busy = !_control.IsEmpty;
@@ -240,7 +242,7 @@ internal sealed class WebSocketConnection : IDisposable
             for (var i = 0; i < EventBatch && _events.TryDequeue(out var jobEvent); i++)
             {
                 busy = true;
-                if (await SendEventAsync(jobEvent).ConfigureAwait(false))
+                if (await SendEventAsync(jobEvent, wake).ConfigureAwait(false))
                 {
                     await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
                     return;
@@ -252,21 +254,9 @@ internal sealed class WebSocketConnection : IDisposable
                 continue;
             }
 
-            var wait = Timeout.InfiniteTimeSpan;
-            if (_endedSeenAt != 0)
-            {
-                // The watched job has ended; its completion event may still be on its way (the store is written first).
-                wait = EndedQuietPeriod - _timeProvider.GetElapsedTime(_endedSeenAt);
-                if (wait <= TimeSpan.Zero)
-                {
-                    await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
-                    return;
-                }
-            }
-
             try
             {
-                await _signal.WaitAsync(wait, wake.Token).ConfigureAwait(false);
+                await _signal.WaitAsync(wake).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -299,6 +289,9 @@ internal sealed class WebSocketConnection : IDisposable
         var started = _timeProvider.GetTimestamp();
         while (true)
         {
+            // Read before draining: a command that finishes after this read has queued its answer before the count
+            // drops, so the next round sends it.
+            var inFlight = Volatile.Read(ref _commandsInFlight);
             while (_control.TryDequeue(out var message))
             {
                 if (message is not CloseRequest)
@@ -308,7 +301,7 @@ internal sealed class WebSocketConnection : IDisposable
                 }
             }
 
-            if (Volatile.Read(ref _commandsInFlight) == 0 || _timeProvider.GetElapsedTime(started) > AnswerGracePeriod || _receiveEnded.IsCancellationRequested)
+            if (inFlight == 0 || _timeProvider.GetElapsedTime(started) > AnswerGracePeriod || _receiveEnded.IsCancellationRequested)
             {
                 break;
             }
@@ -320,11 +313,11 @@ internal sealed class WebSocketConnection : IDisposable
     }
 
     /// <summary>The snapshot (and replay) a new connection starts with. False when the connection is to close after it.</summary>
-    private async Task<bool> SendPreludeAsync()
+    private async Task<bool> SendPreludeAsync(CancellationToken cancellationToken)
     {
         if (_jobId is null)
         {
-            foreach (var job in await _manager.ListLiveAsync(_ended.Token).ConfigureAwait(false))
+            foreach (var job in await _manager.ListLiveAsync(cancellationToken).ConfigureAwait(false))
             {
                 _lastSeq[job.Id] = job.LastSeq;
                 await SendAsync(Serialize(new JobSnapshotEvent { JobId = job.Id, Seq = job.LastSeq, Timestamp = _timeProvider.GetUtcNow(), Job = job })).ConfigureAwait(false);
@@ -333,35 +326,46 @@ internal sealed class WebSocketConnection : IDisposable
             return true;
         }
 
-        var replay = await _manager.ReplayAsync(_jobId, _since, _ended.Token).ConfigureAwait(false);
+        var replay = await _manager.ReplayAsync(_jobId, _since, cancellationToken).ConfigureAwait(false);
         if (replay is not null && _since > replay.Snapshot.Seq)
         {
             // The client has seen more than the job has now (its numbers come from a run the store did not keep up
             // with): its since means nothing here, so it gets the whole journal.
-            replay = await _manager.ReplayAsync(_jobId, null, _ended.Token).ConfigureAwait(false);
+            replay = await _manager.ReplayAsync(_jobId, null, cancellationToken).ConfigureAwait(false);
         }
 
         if (replay is null)
         {
-            var message = $"No job has the id '{_jobId}'.";
-            await SendAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorMessage("error", _jobId, 0, _timeProvider.GetUtcNow(), ErrorCodes.JobNotFound, message, null, null), IngestionWireJson.Options)).ConfigureAwait(false);
-            await TryCloseAsync(IngestionWebSocketCloseCodes.JobNotFound, "Job not found.").ConfigureAwait(false);
+            await PostAsync(new ErrorMessage("error", _jobId, 0, _timeProvider.GetUtcNow(), ErrorCodes.JobNotFound, $"No job has the id '{_jobId}'.", null, null)).ConfigureAwait(false);
+            await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.JobNotFound, "Job not found.").ConfigureAwait(false);
             return false;
         }
 
         await SendReplayAsync(replay).ConfigureAwait(false);
-        if (replay.Snapshot.Job.State.IsFinal())
+        if (replay.Snapshot.Job.State.IsFinal() && (replay.FromStore || await HasCompletedAsync(replay, cancellationToken).ConfigureAwait(false)))
         {
-            if (replay.Events.Count > 0 && replay.Events[^1] is JobCompletedEvent)
-            {
-                await TryCloseAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
-                return false;
-            }
-
-            _endedSeenAt = _timeProvider.GetTimestamp();
+            // Over, and nothing more will come. (A run in memory whose completion event is not out yet, because the
+            // store is being written first, sends it soon: the live loop closes after it.)
+            await CloseAfterAnswersAsync(IngestionWebSocketCloseCodes.Normal, "The job has ended.").ConfigureAwait(false);
+            return false;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether the finished job's completion event is already out: in the replay, or (when the client's since was at
+    /// or past it) as the journal's newest entry. If not, it is coming: the store is being written first.
+    /// </summary>
+    private async Task<bool> HasCompletedAsync(JobReplay replay, CancellationToken cancellationToken)
+    {
+        if (replay.Events.Count > 0)
+        {
+            return replay.Events[^1] is JobCompletedEvent;
+        }
+
+        var newest = await _manager.ReplayAsync(replay.Snapshot.JobId, Math.Max(0, replay.Snapshot.Seq - 1), cancellationToken).ConfigureAwait(false);
+        return newest is null || newest.FromStore || (newest.Events.Count > 0 && newest.Events[^1] is JobCompletedEvent);
     }
 
     private async Task SendReplayAsync(JobReplay replay)
@@ -373,34 +377,48 @@ internal sealed class WebSocketConnection : IDisposable
             await SendAsync(Serialize(entry)).ConfigureAwait(false);
         }
 
-        if (_jobId is null && replay.Events.Count > 0 && replay.Events[^1] is JobCompletedEvent)
+        if (_jobId is null && (replay.FromStore || (replay.Events.Count > 0 && replay.Events[^1] is JobCompletedEvent)))
         {
-            _endedJobs.Add(replay.Snapshot.JobId);
+            RememberEnded(replay.Snapshot.JobId, replay.Snapshot.Seq);
         }
     }
 
     /// <summary>Sends a live event unless the snapshot or replay already covered it. True when the connection is to close after it.</summary>
-    private async Task<bool> SendEventAsync(JobEvent jobEvent)
+    private async Task<bool> SendEventAsync(JobEvent jobEvent, CancellationToken cancellationToken)
     {
         var jobId = jobEvent.JobId;
         var known = _lastSeq.TryGetValue(jobId, out var last);
-        if (_jobId is null && (!known || (_endedJobs.Contains(jobId) && jobEvent.Seq > last)))
+        if (_jobId is null && !known)
         {
-            // A job this all-jobs connection has not seen (started after it connected), or a run of it after the one
-            // that ended (a resume): its snapshot first, then its journal from where this connection is.
-            _endedJobs.Remove(jobId);
-            var from = known ? last : Math.Max(0, (jobEvent is JobGapEvent gap ? gap.FromSeq : jobEvent.Seq) - 1);
-            var replay = await _manager.ReplayAsync(jobId, from, _ended.Token).ConfigureAwait(false);
-            if (replay is not null)
+            // A job this all-jobs connection has not seen (started after it connected), or a run of one whose run
+            // ended (a resume): its snapshot first, then its journal from where this connection is.
+            var ended = _endedJobs.TryGetValue(jobId, out var endedSeq);
+            if (ended && jobEvent.Seq <= endedSeq)
             {
-                await SendReplayAsync(replay).ConfigureAwait(false);
-                last = replay.Snapshot.Seq;
+                return false;
             }
+
+            var from = ended ? endedSeq : Math.Max(0, (jobEvent is JobGapEvent gap ? gap.FromSeq : jobEvent.Seq) - 1);
+            _endedJobs.Remove(jobId);
+            var replay = await _manager.ReplayAsync(jobId, from, cancellationToken).ConfigureAwait(false);
+            if (replay is null)
+            {
+                return false;
+            }
+
+            await SendReplayAsync(replay).ConfigureAwait(false);
+            if (_endedJobs.ContainsKey(jobId))
+            {
+                _lastSeq.Remove(jobId);
+                return false;
+            }
+
+            last = replay.Snapshot.Seq;
         }
 
         if (jobEvent is JobGapEvent dropped)
         {
-            return await SendGapAsync(dropped, last).ConfigureAwait(false);
+            return await SendGapAsync(dropped, last, cancellationToken).ConfigureAwait(false);
         }
 
         if (jobEvent.Seq <= last)
@@ -410,45 +428,65 @@ internal sealed class WebSocketConnection : IDisposable
 
         _lastSeq[jobId] = jobEvent.Seq;
         await SendAsync(Serialize(jobEvent)).ConfigureAwait(false);
-        if (jobEvent is not JobCompletedEvent completed)
-        {
-            return false;
-        }
-
-        if (_jobId is null)
-        {
-            // If it is resumed, its next event brings a fresh snapshot.
-            _endedJobs.Add(jobId);
-            return false;
-        }
-
-        // An interrupted run can be resumed (over this socket, too): keep watching it.
-        return completed.Summary.State.IsFinal();
+        return jobEvent is JobCompletedEvent completed && Ended(completed);
     }
 
     /// <summary>
-    /// This client fell behind and its queue dropped events: it is told which, then given what the journal still has
-    /// after them (state changes, log lines, the completion: what a slow client must not miss) and a fresh snapshot
-    /// with the counters. Events already queued behind the gap that this covers are skipped by their seq.
-    /// True when the connection is to close (the watched job's completion was among them).
+    /// A run's completion was sent. True when the connection is to close: it watches this one job and the job is over
+    /// for good (an interrupted run can be resumed, over this socket too, so its watcher stays).
     /// </summary>
-    private async Task<bool> SendGapAsync(JobGapEvent gap, long last)
+    private bool Ended(JobCompletedEvent completed)
+    {
+        if (_jobId is not null)
+        {
+            return completed.Summary.State.IsFinal();
+        }
+
+        RememberEnded(completed.JobId, completed.Seq);
+        return false;
+    }
+
+    /// <summary>All-jobs connections: forget the job's seq, but remember (boundedly) that its run ended and where.</summary>
+    private void RememberEnded(string jobId, long seq)
+    {
+        _lastSeq.Remove(jobId);
+        if (_endedJobs.TryAdd(jobId, seq))
+        {
+            _endedOrder.Enqueue(jobId);
+            if (_endedOrder.Count > RememberedEndedJobs)
+            {
+                _endedJobs.Remove(_endedOrder.Dequeue());
+            }
+        }
+        else
+        {
+            _endedJobs[jobId] = seq;
+        }
+    }
+
+    /// <summary>
+    /// This client fell behind and a queue dropped events (its own, or the hub's). Instead of the queue's gap it gets
+    /// what the journal still has after the last event it was sent (state changes, log lines, the completion: what a
+    /// slow client must not miss; the journal's own gap says what it no longer holds) and a fresh snapshot with the
+    /// counters. Events queued behind the gap that this covers are skipped by their seq. True when the connection is to
+    /// close (the watched job's end was among them).
+    /// </summary>
+    private async Task<bool> SendGapAsync(JobGapEvent gap, long last, CancellationToken cancellationToken)
     {
         if (gap.ToSeq <= last)
         {
             return false;
         }
 
-        var outgoing = gap.FromSeq > last
-            ? gap
-            : new JobGapEvent { JobId = gap.JobId, Seq = gap.Seq, Timestamp = gap.Timestamp, FromSeq = last + 1, ToSeq = gap.ToSeq, Dropped = null };
-        last = gap.ToSeq;
-        _lastSeq[gap.JobId] = last;
-        await SendAsync(Serialize(outgoing)).ConfigureAwait(false);
-
-        var replay = await _manager.ReplayAsync(gap.JobId, gap.ToSeq, _ended.Token).ConfigureAwait(false);
+        var replay = await _manager.ReplayAsync(gap.JobId, last, cancellationToken).ConfigureAwait(false);
         if (replay is null)
         {
+            // The job is gone altogether: say what was lost, as it was lost.
+            var outgoing = gap.FromSeq > last
+                ? gap
+                : new JobGapEvent { JobId = gap.JobId, Seq = gap.Seq, Timestamp = gap.Timestamp, FromSeq = last + 1, ToSeq = gap.ToSeq, Dropped = null };
+            _lastSeq[gap.JobId] = gap.ToSeq;
+            await SendAsync(Serialize(outgoing)).ConfigureAwait(false);
             return false;
         }
 
@@ -465,16 +503,7 @@ internal sealed class WebSocketConnection : IDisposable
             await SendAsync(Serialize(entry)).ConfigureAwait(false);
             if (entry is JobCompletedEvent completed)
             {
-                if (_jobId is null)
-                {
-                    _endedJobs.Add(gap.JobId);
-                    return false;
-                }
-
-                if (completed.Summary.State.IsFinal())
-                {
-                    return true;
-                }
+                return Ended(completed);
             }
         }
 
@@ -482,10 +511,17 @@ internal sealed class WebSocketConnection : IDisposable
         {
             _lastSeq[gap.JobId] = replay.Snapshot.Seq;
             await SendAsync(Serialize(replay.Snapshot)).ConfigureAwait(false);
-            if (_jobId is not null && replay.Snapshot.Job.State.IsFinal() && _endedSeenAt == 0)
+        }
+
+        if (replay.FromStore && replay.Snapshot.Job.State.IsFinal())
+        {
+            // Its completion is not coming from here any more.
+            if (_jobId is not null)
             {
-                _endedSeenAt = _timeProvider.GetTimestamp();
+                return true;
             }
+
+            RememberEnded(gap.JobId, replay.Snapshot.Seq);
         }
 
         return false;
@@ -609,7 +645,14 @@ internal sealed class WebSocketConnection : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            await _receiveEnded.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _receiveEnded.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection was disposed while this loop was still in a command: nobody is waiting.
+            }
         }
     }
 
@@ -626,6 +669,20 @@ internal sealed class WebSocketConnection : IDisposable
     }
 
     private async Task HandleCommandAsync(ReadOnlyMemory<byte> text)
+    {
+        // Counted until its answer is queued, so that a close the server starts waits for it.
+        Interlocked.Increment(ref _commandsInFlight);
+        try
+        {
+            await HandleCommandCoreAsync(text).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _commandsInFlight);
+        }
+    }
+
+    private async Task HandleCommandCoreAsync(ReadOnlyMemory<byte> text)
     {
         string? type;
         string? jobId;
@@ -679,7 +736,6 @@ internal sealed class WebSocketConnection : IDisposable
     private async Task RunCommandAsync(string command, string jobId, string? requestId)
     {
         JobCommandResult result;
-        Interlocked.Increment(ref _commandsInFlight);
         try
         {
             result = command switch
@@ -691,26 +747,16 @@ internal sealed class WebSocketConnection : IDisposable
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)
         {
-            Interlocked.Decrement(ref _commandsInFlight);
             return; // the connection is over: nobody to answer
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Interlocked.Decrement(ref _commandsInFlight);
             WebSocketLog.CommandFailed(_logger, command, jobId, ex);
             await PostErrorAsync(ErrorCodes.CommandFailed, $"The {command} command failed: {ex.Message}", jobId, requestId).ConfigureAwait(false);
             return;
         }
 
-        // Counted until the answer is queued, so that a close the server starts waits for it.
-        try
-        {
-            await PostResultAsync(command, jobId, requestId, result).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _commandsInFlight);
-        }
+        await PostResultAsync(command, jobId, requestId, result).ConfigureAwait(false);
     }
 
     private async Task PostResultAsync(string command, string jobId, string? requestId, JobCommandResult result)
@@ -740,7 +786,7 @@ internal sealed class WebSocketConnection : IDisposable
         {
             await _answerSlots.WaitAsync(_ended.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             return; // the connection is over: nobody to answer
         }
