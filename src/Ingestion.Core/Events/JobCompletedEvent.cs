@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>
@@ -10,5 +12,6 @@ public sealed class JobCompletedEvent : JobEvent
     public required JobSnapshot Summary { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.Completed;
 }

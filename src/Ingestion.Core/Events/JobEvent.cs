@@ -1,9 +1,22 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>
 /// Something that happened to a job. Every job numbers its events with a monotonic sequence number
 /// (<see cref="Seq"/>, from 1), so a subscriber can tell what it missed and ask for it again.
 /// </summary>
+/// <remarks>
+/// Serialized as JSON (declared as <see cref="JobEvent"/>), an event carries a <c>type</c> property first:
+/// <c>snapshot</c>, <c>state</c>, <c>progress</c>, <c>log</c>, <c>completed</c> or <c>gap</c> (the wire protocol, docs/protocol.md).
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(JobSnapshotEvent), "snapshot")]
+[JsonDerivedType(typeof(JobStateChangedEvent), "state")]
+[JsonDerivedType(typeof(JobProgressEvent), "progress")]
+[JsonDerivedType(typeof(JobLogEvent), "log")]
+[JsonDerivedType(typeof(JobCompletedEvent), "completed")]
+[JsonDerivedType(typeof(JobGapEvent), "gap")]
 public abstract class JobEvent
 {
     /// <summary>Gets the job's id.</summary>
@@ -18,6 +31,7 @@ public abstract class JobEvent
     /// <summary>Gets when the event happened.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>Gets the event's kind.</summary>
+    /// <summary>Gets the event's kind (in JSON, the <c>type</c> property says it).</summary>
+    [JsonIgnore]
     public abstract JobEventKind Kind { get; }
 }

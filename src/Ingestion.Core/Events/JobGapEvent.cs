@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>
@@ -20,5 +22,6 @@ public sealed class JobGapEvent : JobEvent
     public long? Dropped { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.Gap;
 }

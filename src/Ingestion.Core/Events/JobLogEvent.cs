@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Ingestion.Core;
@@ -15,5 +16,6 @@ public sealed class JobLogEvent : JobEvent
     public string? Exception { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.Log;
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>The job's progress, sampled at <see cref="IngestionOptions.ProgressInterval"/>. Each one replaces the one before.</summary>
@@ -7,5 +9,6 @@ public sealed class JobProgressEvent : JobEvent
     public required JobProgress Progress { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.Progress;
 }

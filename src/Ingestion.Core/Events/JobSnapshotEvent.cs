@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>The whole job as it is now: the first event of every subscription.</summary>
@@ -7,5 +9,6 @@ public sealed class JobSnapshotEvent : JobEvent
     public required JobSnapshot Job { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.Snapshot;
 }

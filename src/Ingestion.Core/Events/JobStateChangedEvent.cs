@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>The job moved from one state to another.</summary>
@@ -13,5 +15,6 @@ public sealed class JobStateChangedEvent : JobEvent
     public JobError? Error { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override JobEventKind Kind => JobEventKind.State;
 }

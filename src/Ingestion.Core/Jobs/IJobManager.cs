@@ -95,6 +95,18 @@ public interface IJobManager
     IAsyncEnumerable<JobEvent> WatchAsync(string jobId, long? since = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads what <see cref="WatchAsync"/> would give before its live events — the snapshot, then the journal's entries
+    /// after <paramref name="since"/> — without subscribing. For a transport that fans out live events itself (from a
+    /// sink) and joins the two by sequence number: live events with a <see cref="JobEvent.Seq"/> no higher than the
+    /// snapshot's are already covered.
+    /// </summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="since">The last sequence number the caller already has; <see langword="null"/> for every kept entry.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The replay, or <see langword="null"/> when no job has that id.</returns>
+    ValueTask<JobReplay?> ReplayAsync(string jobId, long? since = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Watches every job: a snapshot of each live job, then every event of every job, including jobs started later
     /// (each announced by its snapshot). Runs until cancelled or until the manager shuts down.
     /// </summary>

@@ -124,7 +124,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         if (!_registrations.TryGetValue(kind, out var registration))
         {
             var known = _registrations.Count == 0 ? "none" : string.Join(", ", _registrations.Keys.Order(StringComparer.Ordinal));
-            throw new JobStartException($"Unknown job kind '{kind}'. Registered kinds: {known}.") { Kind = kind };
+            throw new JobStartException($"Unknown job kind '{kind}'. Registered kinds: {known}.") { Kind = kind, Failure = JobStartFailure.UnknownKind };
         }
 
         var errors = new List<JobStartError>();
@@ -232,6 +232,25 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
     /// <inheritdoc />
     public IAsyncEnumerable<JobEvent> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllCoreAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<JobReplay?> ReplayAsync(string jobId, long? since = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        if (since is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(since), since, "A sequence number is zero or more.");
+        }
+
+        if (FindRun(jobId) is { } run)
+        {
+            var events = run.Replay(since);
+            return new JobReplay { Snapshot = (JobSnapshotEvent)events[0], Events = events.Skip(1).ToArray() };
+        }
+
+        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : StoredReplay(stored, since);
+    }
 
     /// <summary>
     /// Marks the jobs that the store shows as live (left over from a process that stopped without shutting down) as
@@ -546,12 +565,11 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         if (run is null)
         {
             var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobNotFoundException.For(jobId);
-            var now = TimeProvider.GetUtcNow();
-            yield return new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, Job = stored };
-            if ((since ?? 0) < stored.LastSeq)
+            var replay = StoredReplay(stored, since);
+            yield return replay.Snapshot;
+            foreach (var jobEvent in replay.Events)
             {
-                // Only the store knows this job: its events are gone.
-                yield return new JobGapEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, FromSeq = (since ?? 0) + 1, ToSeq = stored.LastSeq };
+                yield return jobEvent;
             }
 
             yield break;
@@ -736,6 +754,21 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         }
 
         return Interlocked.Read(ref _finishedProcessed) + live;
+    }
+
+    /// <summary>The replay of a job that only the store knows: its snapshot, and a gap for the events it no longer has.</summary>
+    private JobReplay StoredReplay(JobSnapshot stored, long? since)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var from = since ?? 0;
+        return new JobReplay
+        {
+            Snapshot = new JobSnapshotEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, Job = stored },
+            FromStore = true,
+            Events = from < stored.LastSeq
+                ? [new JobGapEvent { JobId = stored.Id, Seq = stored.LastSeq, Timestamp = now, FromSeq = from + 1, ToSeq = stored.LastSeq }]
+                : [],
+        };
     }
 
     private static string Describe(JobState state) => state.ToString().ToLowerInvariant();

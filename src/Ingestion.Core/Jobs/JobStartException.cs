@@ -32,6 +32,9 @@ public sealed class JobStartException : Exception
     /// <summary>Gets the kind that was asked for.</summary>
     public string? Kind { get; init; }
 
+    /// <summary>Gets why the job could not be started. Default: <see cref="JobStartFailure.InvalidParameters"/>.</summary>
+    public JobStartFailure Failure { get; init; } = JobStartFailure.InvalidParameters;
+
     /// <summary>Gets every problem found.</summary>
     public IReadOnlyList<JobStartError> Errors { get; }
 }

@@ -9,7 +9,7 @@ public class JsonLinesSinkTests : ProgressSinkContractTests
     protected override ValueTask<IProgressSink> CreateSinkAsync() => new(new JsonLinesSink(new StringWriter()));
 
     [Fact]
-    public async Task WritesOneJsonObjectPerEvent_WithItsKind()
+    public async Task WritesOneJsonObjectPerEvent_WithItsType()
     {
         var output = new StringWriter();
         var sink = new JsonLinesSink(output);
@@ -21,7 +21,7 @@ public class JsonLinesSinkTests : ProgressSinkContractTests
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().HaveCount(6);
-        var kinds = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString());
+        var kinds = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString());
         kinds.Should().Equal("snapshot", "state", "progress", "log", "gap", "completed");
         JsonDocument.Parse(lines[3]).RootElement.GetProperty("message").GetString().Should().StartWith("f3e62deb");
     }
@@ -39,7 +39,7 @@ public sealed class JsonLinesSink(TextWriter output) : IProgressSink
     public async ValueTask EmitAsync(JobEvent jobEvent, CancellationToken cancellationToken)
     {
         // The dispatcher calls a sink with one event at a time, so no lock is needed here.
-        var line = JsonSerializer.Serialize(jobEvent, jobEvent.GetType(), Json);
+        var line = JsonSerializer.Serialize(jobEvent, Json); // as a JobEvent: with its "type" first
         await output.WriteLineAsync(line.AsMemory(), cancellationToken);
         await output.FlushAsync(cancellationToken);
     }

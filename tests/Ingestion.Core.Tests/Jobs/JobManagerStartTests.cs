@@ -16,6 +16,7 @@ public class JobManagerStartTests
 
         var error = (await start.Should().ThrowAsync<JobStartException>()).Which;
         error.Kind.Should().Be("imprt");
+        error.Failure.Should().Be(JobStartFailure.UnknownKind);
         error.Message.Should().Contain("'imprt'").And.Contain("import");
     }
 
@@ -27,6 +28,7 @@ public class JobManagerStartTests
         var start = async () => await fixture.Manager.StartAsync("import", Json("""{ "dataset": "", "limit": -5 }"""));
 
         var error = (await start.Should().ThrowAsync<JobStartException>()).Which;
+        error.Failure.Should().Be(JobStartFailure.InvalidParameters);
         error.Errors.Select(e => e.Member).Should().BeEquivalentTo("dataset", "limit");
         error.Message.Should().Contain("dataset").And.Contain("limit");
         (await fixture.Manager.ListLiveAsync()).Should().BeEmpty();

@@ -509,6 +509,19 @@ internal sealed class JobRun
         return prelude;
     }
 
+    /// <summary>The snapshot and the journal's entries after <paramref name="since"/>, without subscribing.</summary>
+    public List<JobEvent> Replay(long? since)
+    {
+        var events = new List<JobEvent>();
+        lock (_lock)
+        {
+            events.Add(SnapshotEventUnderLock());
+            _journal.Replay(since ?? 0, events, _manager.TimeProvider, Id);
+        }
+
+        return events;
+    }
+
     /// <summary>Attaches an all-jobs queue: it gets this job's snapshot now and every later event.</summary>
     public void Attach(EventQueue queue)
     {
