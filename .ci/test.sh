@@ -12,7 +12,9 @@ fi
 
 # Servers the tests start themselves, from the machine's packages: installed here when missing (CI runs as root).
 missing=()
-command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ "${INGESTION_SKIP_REDIS_TESTS:-}" != "1" ]; then
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "The tests need: ${missing[*]}. Install them (apt-get install ${missing[*]}) or run this as root." >&2
@@ -20,6 +22,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# The SignalR tests drive the hub from the official JavaScript client too: node 20+ and npm, from the machine.
+if ! node_version=$(node --version 2>/dev/null) || [ "$(echo "$node_version" | sed 's/^v\([0-9]*\).*/\1/')" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+  echo "The tests need Node.js 20 or newer and npm (found: ${node_version:-none}); install them, e.g. from nodejs.org." >&2
+  exit 1
 fi
 
 # Everything builds (samples and benchmarks too), then every test project runs.

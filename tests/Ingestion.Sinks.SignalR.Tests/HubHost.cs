@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,38 +9,7 @@ namespace Ingestion.Sinks.SignalR.Tests;
 internal static class HubHost
 {
     public static Task<LoopbackHost> StartAsync(Action<IIngestionBuilder>? ingestion = null, Action<WebApplication>? pipeline = null)
-        => LoopbackHost.StartAsync(
-            builder =>
-            {
-                var ingestionBuilder = builder.Services.AddIngestion().AddJob<CountingJob, CountingParameters>(CountingJob.Kind).AddSignalRSink();
-                if (ingestion is null)
-                {
-                    ingestionBuilder.ConfigureEndpoints(o => o.AllowAnonymous = true);
-                }
-                else
-                {
-                    ingestion(ingestionBuilder);
-                }
-            },
-            app =>
-            {
-                pipeline?.Invoke(app);
-                app.MapIngestionEndpoints();
-                app.MapIngestionHub();
-            });
-
-    public static async Task<string> StartJobAsync(this LoopbackHost host, object parameters)
-    {
-        var response = await host.Client.PostAsJsonAsync("api/admin/start-ingestion", parameters);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetString()!;
-    }
-
-    public static async Task<string> StateAsync(this LoopbackHost host, string jobId)
-        => JsonDocument.Parse(await host.Client.GetStringAsync($"api/admin/ingestion-jobs/{jobId}")).RootElement.GetProperty("state").GetString()!;
-
-    public static Task WaitForStateAsync(this LoopbackHost host, string jobId, string state)
-        => Wait.UntilAsync(async () => await host.StateAsync(jobId) == state, $"job {jobId} is {state}");
+        => IngestionTestHost.StartAsync(i => i.AddSignalRSink(), app => app.MapIngestionHub(), ingestion, pipeline);
 }
 
 /// <summary>A real SignalR .NET client on the hub, recording every event it is sent, in order.</summary>

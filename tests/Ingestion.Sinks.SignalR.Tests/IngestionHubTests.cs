@@ -72,12 +72,15 @@ public class IngestionHubTests
         await using var witness = await HubClient.ConnectAsync(host);
         var witnessReplay = await witness.SubscribeAsync(jobId);
 
-        var first = await HubClient.ConnectAsync(host);
-        var firstReplay = await first.SubscribeAsync(jobId);
-        await first.WaitForAsync(e => e is JobLogEvent { Message: "item 50 done" }, "a while");
-        var firstSeen = firstReplay.Events.Concat(first.LiveAfter(firstReplay)).ToList();
-        var lastSeq = Math.Max(firstReplay.Snapshot.Seq, firstSeen.Max(e => e.Seq));
-        await first.DisposeAsync();
+        List<JobEvent> firstSeen;
+        long lastSeq;
+        await using (var first = await HubClient.ConnectAsync(host))
+        {
+            var firstReplay = await first.SubscribeAsync(jobId);
+            await first.WaitForAsync(e => e is JobLogEvent { Message: "item 50 done" }, "a while");
+            firstSeen = firstReplay.Events.Concat(first.LiveAfter(firstReplay)).ToList();
+            lastSeq = Math.Max(firstReplay.Snapshot.Seq, firstSeen.Max(e => e.Seq));
+        }
 
         await Wait.UntilAsync(async () => (await host.Services.GetRequiredService<IJobManager>().GetAsync(jobId))!.LastSeq > lastSeq + 30, "the job moves on");
         await using var second = await HubClient.ConnectAsync(host);
@@ -107,6 +110,44 @@ public class IngestionHubTests
         var later = await host.StartJobAsync(new { items = 2 });
         await client.WaitForAsync(e => e is JobCompletedEvent c && c.JobId == later, "the later job's end");
         await client.Connection.InvokeAsync<JobState>("Cancel", running);
+    }
+
+    [Fact]
+    public async Task AllJobsSubscribers_GetANewJobsSnapshotFirst_AndAConnectionSubscribedBothWays_GetsEachEventOnce()
+    {
+        await using var host = await HubHost.StartAsync();
+        var running = await host.StartJobAsync(new { items = 1_000_000, delayMs = 5, logEvery = 20 });
+        await host.WaitForStateAsync(running, "running");
+        await using var client = await HubClient.ConnectAsync(host);
+        await client.SubscribeAsync(running);
+        await client.Connection.InvokeAsync<IReadOnlyList<JobSnapshotEvent>>("SubscribeAll");
+        await client.SubscribeAsync(running);   // on an all-jobs connection: the replay only
+
+        var later = await host.StartJobAsync(new { items = 3, logEvery = 1 });
+        await client.WaitForAsync(e => e is JobCompletedEvent c && c.JobId == later, "the later job's end");
+        await client.WaitForAsync(e => e is JobLogEvent l && l.JobId == running, "a log line of the running job");
+
+        var ofLater = client.Events.Where(e => e.JobId == later).ToList();
+        ofLater[0].Should().BeOfType<JobSnapshotEvent>("an all-jobs subscriber learns what a new job is before its events");
+        ((JobSnapshotEvent)ofLater[0]).Job.Kind.Should().Be(CountingJob.Kind);
+        ofLater.Skip(1).Select(e => e.Seq).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder();
+        client.Events.Where(e => e.JobId == running).Select(e => e.Seq).Should().OnlyHaveUniqueItems("a connection in the all-jobs group is not also in the job's group");
+        await client.Connection.InvokeAsync<JobState>("Cancel", running);
+    }
+
+    [Fact]
+    public async Task AFailedSubscribe_LeavesNoGroupBehind()
+    {
+        await using var host = await HubHost.StartAsync();
+        await using var client = await HubClient.ConnectAsync(host);
+        var unknown = "0123456789abcdef0123456789abcdef";
+        await FluentActions.Awaiting(() => client.SubscribeAsync(unknown)).Should().ThrowAsync<HubException>();
+
+        // Events sent to that job's group now reach nobody.
+        var hub = host.Services.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<IngestionHub>>();
+        await hub.Clients.Group(IngestionHub.JobGroup(unknown)).SendAsync("OnLog", SignalRSink.Serialize(new JobLogEvent { JobId = unknown, Seq = 1, Timestamp = DateTimeOffset.UtcNow, Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "x" }));
+        await client.Connection.InvokeAsync<IReadOnlyList<JobSnapshotEvent>>("SubscribeAll");   // a round trip after it
+        client.Events.Should().BeEmpty();
     }
 
     [Fact]

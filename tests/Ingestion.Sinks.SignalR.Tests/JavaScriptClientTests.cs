@@ -16,7 +16,8 @@ public class JavaScriptClientTests
     {
         await EnsurePackagesAsync();
         await using var host = await HubHost.StartAsync();
-        var jobId = await host.StartJobAsync(new { items = 50, delayMs = 5, logEvery = 10 });
+        var jobId = await host.StartJobAsync(new { items = 200, delayMs = 10, logEvery = 40 });
+        await host.WaitForStateAsync(jobId, "running");
 
         var (exitCode, output, errors) = await RunAsync("node", ["watch-job.mjs", new Uri(host.BaseAddress, "hubs/ingestion").ToString(), jobId], TimeSpan.FromSeconds(90));
 
@@ -33,10 +34,14 @@ public class JavaScriptClientTests
         var events = messages.SkipWhile(m => m.GetProperty("method").GetString() != "Snapshot").Skip(1).ToList();
         events.Select(m => m.GetProperty("seq").GetInt64()).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         events.Where(m => m.GetProperty("type").GetString() == "log").Select(m => m.GetProperty("message").GetString())
-            .Should().Equal("item 10 done", "item 20 done", "item 30 done", "item 40 done", "item 50 done");
+            .Should().Equal("item 40 done", "item 80 done", "item 120 done", "item 160 done", "item 200 done");
+        events.Where(m => m.GetProperty("method").GetString()!.StartsWith("On", StringComparison.Ordinal)).Should()
+            .Contain(m => m.GetProperty("method").GetString() == "OnLog", "live events, not only the replay, reached the script")
+            .And.OnlyContain(m => m.GetProperty("type").ValueKind == JsonValueKind.String, "live events carry their type, as on the WebSocket");
+        snapshot.GetProperty("type").GetString().Should().Be("snapshot");
         var completed = events[^1];
         completed.GetProperty("type").GetString().Should().Be("completed");
-        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(50);
+        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(200);
         completed.GetProperty("summary").GetProperty("progress").GetProperty("elapsed").ValueKind.Should().Be(JsonValueKind.Number);
     }
 

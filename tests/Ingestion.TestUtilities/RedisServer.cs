@@ -30,7 +30,10 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var executable = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+        var executable = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+                .Append("/usr/bin").Append("/usr/sbin")
+                .Select(folder => Path.Combine(folder, "redis-server"))
+                .FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 "redis-server is not installed, and this test needs a real one. Run ./.ci/test.sh (it installs it with apt), or "
                 + "apt-get install redis-server; set INGESTION_SKIP_REDIS_TESTS=1 only to skip these tests knowingly.");
