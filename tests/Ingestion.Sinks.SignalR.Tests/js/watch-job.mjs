@@ -5,6 +5,7 @@ import * as signalR from "@microsoft/signalr";
 const [hubUrl, jobId] = process.argv.slice(2);
 const connection = new signalR.HubConnectionBuilder()
   .withUrl(hubUrl)
+  .withAutomaticReconnect()
   .configureLogging(signalR.LogLevel.Warning)
   .build();
 
@@ -34,16 +35,25 @@ try {
   print("HubError", { message: err.message });
 }
 
-const replay = await connection.invoke("Subscribe", jobId, null);
-print("Snapshot", replay.snapshot);
-lastSeq = replay.snapshot.seq;
-for (const e of replay.events) print("Replay:" + e.type, e);
-subscribed = true;
-for (const [method, e] of early) apply(method, e);
-const last = replay.events.at(-1);
-if (last && last.type === "completed") {
-  console.log("done");
-  await connection.stop();
-  process.exit(0);
+// The documented pattern (docs/protocol.md, "The SignalR hub"): hold live events until Subscribe answers, apply the
+// snapshot and the replay, then the held and later events above the snapshot's seq. After an automatic reconnect the
+// connection is new: subscribe again from the last seq applied.
+async function subscribe() {
+  subscribed = false;
+  const replay = await connection.invoke("Subscribe", jobId, lastSeq >= 0 ? lastSeq : null);
+  print("Snapshot", replay.snapshot);
+  lastSeq = Math.max(lastSeq, replay.snapshot.seq);
+  for (const e of replay.events) print("Replay:" + e.type, e);
+  subscribed = true;
+  for (const [method, e] of early.splice(0)) apply(method, e);
+  const last = replay.events.at(-1);
+  if (last && last.type === "completed") {
+    console.log("done");
+    await connection.stop();
+    process.exit(0);
+  }
 }
+
+connection.onreconnected(() => subscribe());
+await subscribe();
 setTimeout(() => { console.error("timed out"); process.exit(2); }, 60000);
