@@ -1,12 +1,32 @@
 #!/usr/bin/env bash
 # The test command a newcomer runs (README.md) and CI runs (.ci/run): builds everything with warnings as errors and
-# runs every test project. It installs what the tests need first; today that is only the .NET SDK itself, which the
-# machine has. Later suites add their apt packages (chromium, redis-server) here, installed only when missing.
+# runs every test project. It installs what the tests need first (apt packages, only when missing); the .NET SDK
+# itself must be there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK is required (global.json pins the 10.0 feature band): https://dot.net" >&2
+  exit 1
+fi
+
+# Servers the tests start themselves, from the machine's packages: installed here when missing (CI runs as root).
+missing=()
+if [ "${INGESTION_SKIP_REDIS_TESTS:-}" != "1" ]; then
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "The tests need: ${missing[*]}. Install them (apt-get install ${missing[*]}) or run this as root." >&2
+    exit 1
+  fi
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# The SignalR tests drive the hub from the official JavaScript client too: node 20+ and npm, from the machine.
+if ! node_version=$(node --version 2>/dev/null) || [ "$(echo "$node_version" | sed 's/^v\([0-9]*\).*/\1/')" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+  echo "The tests need Node.js 20 or newer and npm (found: ${node_version:-none}); install them, e.g. from nodejs.org." >&2
   exit 1
 fi
 

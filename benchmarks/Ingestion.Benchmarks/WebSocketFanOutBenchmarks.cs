@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Perfolizer.Mathematics.OutlierDetection;
@@ -18,7 +19,7 @@ using Perfolizer.Mathematics.OutlierDetection;
 namespace Ingestion.Benchmarks;
 
 /// <summary>
-/// Fan-out of one job's events to N WebSocket clients on loopback: a real Kestrel host with the progress WebSocket,
+/// Fan-out of one job's events to N clients on loopback, over the progress WebSocket and over the SignalR hub: a real Kestrel host with the progress WebSocket,
 /// N real <see cref="ClientWebSocket"/>s in the same process, one running job whose body logs a line carrying
 /// <see cref="Stopwatch.GetTimestamp"/> each time the benchmark asks it to. A client takes the time on receipt, so
 /// every delivered message gives one report-to-receipt latency. The body reports nothing else, so a client's messages
@@ -64,10 +65,13 @@ public class WebSocketFanOutBenchmarks
     public int Clients { get; set; }
 
     [GlobalSetup(Targets = [nameof(OneEvent), nameof(Flood100), nameof(Paced10PerSecond)])]
-    public void SetupOurs() => Setup(raw: false);
+    public void SetupOurs() => Setup(Transport.WebSocket);
 
     [GlobalSetup(Targets = [nameof(RawOneEvent), nameof(RawFlood100), nameof(RawPaced10PerSecond)])]
-    public void SetupRaw() => Setup(raw: true);
+    public void SetupRaw() => Setup(Transport.Raw);
+
+    [GlobalSetup(Targets = [nameof(SignalROneEvent), nameof(SignalRFlood100), nameof(SignalRPaced10PerSecond)])]
+    public void SetupSignalR() => Setup(Transport.SignalR);
 
     [Benchmark(Baseline = true)]
     public Task RawOneEvent() => RunAsync(1, TimeSpan.Zero, raw: true);
@@ -87,6 +91,15 @@ public class WebSocketFanOutBenchmarks
     [Benchmark]
     public Task Paced10PerSecond() => RunAsync(20, TimeSpan.FromMilliseconds(100), raw: false);
 
+    [Benchmark]
+    public Task SignalROneEvent() => RunAsync(1, TimeSpan.Zero, raw: false);
+
+    [Benchmark]
+    public Task SignalRFlood100() => RunAsync(100, TimeSpan.Zero, raw: false);
+
+    [Benchmark]
+    public Task SignalRPaced10PerSecond() => RunAsync(20, TimeSpan.FromMilliseconds(100), raw: false);
+
     [GlobalCleanup]
     public void Cleanup()
     {
@@ -104,6 +117,13 @@ public class WebSocketFanOutBenchmarks
             client.Dispose();
         }
 
+        foreach (var hubConnection in _hubConnections)
+        {
+            hubConnection.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+        }
+
+        _hubConnections = [];
+
         Task.WhenAll(_readers).ContinueWith(static _ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10));
         if (_manager is not null && _jobId.Length > 0)
         {
@@ -117,17 +137,36 @@ public class WebSocketFanOutBenchmarks
 
     private string _caseName = "";
 
-    private void Setup(bool raw)
+    private HubConnection[] _hubConnections = [];
+
+    private enum Transport
     {
+        Raw,
+        WebSocket,
+        SignalR,
+    }
+
+    private void Setup(Transport transport)
+    {
+        var raw = transport == Transport.Raw;
         _stop = new CancellationTokenSource();
         _emit = new SemaphoreSlim(0);
         _raw = new RawBroadcaster();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddIngestion().AddWebSocketSink().ConfigureEndpoints(static o => o.AllowAnonymous = true);
+        var ingestion = builder.Services.AddIngestion().ConfigureEndpoints(static o => o.AllowAnonymous = true);
+        _ = transport == Transport.SignalR ? ingestion.AddSignalRSink() : ingestion.AddWebSocketSink();
         _app = builder.Build();
-        _app.MapIngestionWebSocket();
+        if (transport == Transport.SignalR)
+        {
+            _app.MapIngestionHub();
+        }
+        else
+        {
+            _app.MapIngestionWebSocket();
+        }
+
         _app.UseWebSockets();
         _app.Map("/raw", _raw.AcceptAsync);
         _app.StartAsync().GetAwaiter().GetResult();
@@ -137,7 +176,24 @@ public class WebSocketFanOutBenchmarks
         _jobId = _manager.StartAsync(BodyAsync).AsTask().GetAwaiter().GetResult().Id;
         WaitUntil(() => _manager.GetAsync(_jobId).AsTask().GetAwaiter().GetResult()!.State == JobState.Running, "the job runs");
 
-        _caseName = raw ? "raw broadcaster" : "Ingestion.Sinks.WebSockets";
+        _caseName = transport switch { Transport.Raw => "raw broadcaster", Transport.SignalR => "Ingestion.Sinks.SignalR", _ => "Ingestion.Sinks.WebSockets" };
+        if (transport == Transport.SignalR)
+        {
+            var hubUri = new Uri(address.Replace("ws://", "http://", StringComparison.Ordinal) + "/hubs/ingestion");
+            _hubConnections = new HubConnection[Clients];
+            for (var i = 0; i < Clients; i++)
+            {
+                var connection = new HubConnectionBuilder().WithUrl(hubUri, static o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets).Build();
+                connection.On<JobLogEvent>("OnLog", OnLog);
+                connection.StartAsync().GetAwaiter().GetResult();
+                connection.InvokeAsync<JobReplay>("Subscribe", _jobId, null).GetAwaiter().GetResult();
+                _hubConnections[i] = connection;
+            }
+
+            Thread.Sleep(500);
+            return;
+        }
+
         _clients = new ClientWebSocket[Clients];
         _readers = new Task[Clients];
         var uri = new Uri(raw ? $"{address}/raw" : $"{address}/api/admin/ingestion-progress?jobId={_jobId}");
@@ -195,6 +251,30 @@ public class WebSocketFanOutBenchmarks
         }
     }
 
+    private void OnLog(JobLogEvent log)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (log.Message.StartsWith(Marker, StringComparison.Ordinal) && long.TryParse(log.Message.AsSpan(Marker.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sentAt))
+        {
+            Record(now, sentAt);
+        }
+    }
+
+    private void Record(long now, long sentAt)
+    {
+        var index = Interlocked.Increment(ref _received) - 1;
+        var latencies = _latencies;
+        if (index < latencies.Length)
+        {
+            latencies[index] = (now - sentAt) * 1000.0 / Stopwatch.Frequency;
+        }
+
+        if (index + 1 == Volatile.Read(ref _expected))
+        {
+            _allReceived.TrySetResult();
+        }
+    }
+
     private async Task ReadAsync(ClientWebSocket client)
     {
         var buffer = new byte[64 * 1024];
@@ -224,17 +304,7 @@ public class WebSocketFanOutBenchmarks
                     continue; // progress, state or snapshot: not a measured message
                 }
 
-                var index = Interlocked.Increment(ref _received) - 1;
-                var latencies = _latencies;
-                if (index < latencies.Length)
-                {
-                    latencies[index] = (now - sentAt) * 1000.0 / Stopwatch.Frequency;
-                }
-
-                if (index + 1 == Volatile.Read(ref _expected))
-                {
-                    _allReceived.TrySetResult();
-                }
+                Record(now, sentAt);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)

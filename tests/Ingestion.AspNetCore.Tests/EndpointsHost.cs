@@ -9,24 +9,7 @@ namespace Ingestion.AspNetCore.Tests;
 internal static class EndpointsHost
 {
     public static Task<LoopbackHost> StartAsync(Action<IIngestionBuilder>? ingestion = null, Action<WebApplication>? pipeline = null)
-        => LoopbackHost.StartAsync(
-            builder =>
-            {
-                var ingestionBuilder = builder.Services.AddIngestion().AddJob<CountingJob, CountingParameters>(CountingJob.Kind);
-                if (ingestion is null)
-                {
-                    ingestionBuilder.ConfigureEndpoints(o => o.AllowAnonymous = true);
-                }
-                else
-                {
-                    ingestion(ingestionBuilder);
-                }
-            },
-            app =>
-            {
-                pipeline?.Invoke(app);
-                app.MapIngestionEndpoints();
-            });
+        => IngestionTestHost.StartAsync(static i => i, static _ => { }, ingestion, pipeline);
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
     {

@@ -219,7 +219,7 @@ public class ProgressWebSocketEndingTests
     public async Task AClientThatConnectsWhileTheFinalRecordIsBeingWritten_StillGetsTheCompletedEvent()
     {
         var store = new GatedStore();
-        await using var host = await WebSocketHost.StartAsync(ingestion: i => i.UseStore(_ => store).ConfigureEndpoints(o => o.AllowAnonymous = true));
+        await using var host = await WebSocketHost.StartAsync(ingestion: i => i.UseStore(_ => store.Store).ConfigureEndpoints(o => o.AllowAnonymous = true));
         var jobId = await host.StartJobAsync(new { items = 3 });
         await store.FinalSaveStarted.Task.OrTimeout();
 
@@ -277,32 +277,21 @@ public class ProgressWebSocketEndingTests
     }
 
     /// <summary>An in-memory store whose write of a job's final record waits until the test lets it go.</summary>
-    private sealed class GatedStore : IJobStore
+    private sealed class GatedStore
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JobSnapshot> _jobs = new();
-
-        public TaskCompletionSource FinalSaveStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource ReleaseFinalSave { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ValueTask<JobSnapshot?> GetAsync(string jobId, CancellationToken cancellationToken)
-            => new(_jobs.TryGetValue(jobId, out var job) ? job : null);
-
-        public ValueTask<JobHistoryPage> QueryAsync(JobHistoryQuery query, CancellationToken cancellationToken)
-        {
-            var matches = _jobs.Values.Where(query.Matches).OrderByDescending(j => j.CreatedAt).ToList();
-            return new(new JobHistoryPage { Items = matches.Skip(query.Offset).Take(query.Limit).ToList(), TotalCount = matches.Count, Offset = query.Offset, Limit = query.Limit });
-        }
-
-        public async ValueTask SaveAsync(JobSnapshot job, CancellationToken cancellationToken)
+        public GatedStore() => Store.BeforeSave = async (job, cancellationToken) =>
         {
             if (job.State.IsFinal())
             {
                 FinalSaveStarted.TrySetResult();
                 await ReleaseFinalSave.Task.WaitAsync(cancellationToken);
             }
+        };
 
-            _jobs[job.Id] = job;
-        }
+        public MemoryJobStore Store { get; } = new();
+
+        public TaskCompletionSource FinalSaveStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseFinalSave { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>The kinds of <see cref="JobEvent"/>.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<JobEventKind>))]
 public enum JobEventKind
 {
     /// <summary>A <see cref="JobSnapshotEvent"/>: the whole job as it is now; the first event a subscriber receives.</summary>

@@ -7,6 +7,7 @@ namespace Ingestion.Core;
 public sealed class JobLogEvent : JobEvent
 {
     /// <summary>Gets the line's level.</summary>
+    [JsonConverter(typeof(CamelCaseEnumConverter<LogLevel>))]
     public required LogLevel Level { get; init; }
 
     /// <summary>Gets the formatted message.</summary>

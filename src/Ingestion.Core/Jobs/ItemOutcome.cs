@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>What became of one item in <see cref="JobContext.ForEachAsync{T}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask{ItemOutcome}}, Func{T, string}?, bool)"/>.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<ItemOutcome>))]
 public enum ItemOutcome
 {
     /// <summary>Counted as succeeded.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>What became of a pause, resume or cancel command.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<JobCommandStatus>))]
 public enum JobCommandStatus
 {
     /// <summary>The command was carried out (the job's state changed or cancellation was requested).</summary>

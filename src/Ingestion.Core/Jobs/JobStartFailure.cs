@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>Why a job could not be started (<see cref="JobStartException.Failure"/>).</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<JobStartFailure>))]
 public enum JobStartFailure
 {
     /// <summary>The parameters did not bind or did not validate; <see cref="JobStartException.Errors"/> lists every problem.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>The states of a job. See docs/architecture.md for the transitions.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<JobState>))]
 public enum JobState
 {
     /// <summary>Accepted, waiting for a free slot (<see cref="IngestionOptions.MaxConcurrentJobs"/>).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ingestion.Core;
 
 /// <summary>A job's progress at one moment: counters, current item, elapsed time, rate and ETA.</summary>
@@ -33,12 +35,14 @@ public sealed class JobProgress
     public string? Message { get; init; }
 
     /// <summary>Gets the time the job has spent running, excluding the time it was paused, across every run of it.</summary>
+    [JsonConverter(typeof(SecondsConverter))]
     public TimeSpan Elapsed { get; init; }
 
     /// <summary>Gets the smoothed processing rate in items per second (zero until it can be measured).</summary>
     public double ItemsPerSecond { get; init; }
 
     /// <summary>Gets the estimated time left, when the total and a rate are known.</summary>
+    [JsonConverter(typeof(SecondsConverter))]
     public TimeSpan? EstimatedRemaining { get; init; }
 
     /// <summary>Gets the percentage done (0 to 100), when the total is known.</summary>

@@ -27,3 +27,32 @@ public class JobEventJsonTests
         }
     }
 }
+
+public class JobEventWireShapeTests
+{
+    [Fact]
+    public void TheWireShape_BelongsToTheTypes_SoPlainWebOptionsWriteEnumsAsNamesAndDurationsAsSeconds()
+    {
+        var progress = new JobProgressEvent
+        {
+            JobId = "job-1",
+            Seq = 3,
+            Timestamp = DateTimeOffset.UnixEpoch,
+            Progress = new JobProgress { Total = 10, Succeeded = 4, Processed = 4, Elapsed = TimeSpan.FromMilliseconds(1500), EstimatedRemaining = TimeSpan.FromSeconds(2.25) },
+        };
+        var state = new JobStateChangedEvent { JobId = "job-1", Seq = 4, Timestamp = DateTimeOffset.UnixEpoch, State = JobState.Paused, PreviousState = JobState.Pausing };
+        var log = new JobLogEvent { JobId = "job-1", Seq = 5, Timestamp = DateTimeOffset.UnixEpoch, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "m" };
+
+        var p = JsonDocument.Parse(JsonSerializer.Serialize<JobEvent>(progress, JsonSerializerOptions.Web)).RootElement.GetProperty("progress");
+        p.GetProperty("elapsed").GetDouble().Should().Be(1.5);
+        p.GetProperty("estimatedRemaining").GetDouble().Should().Be(2.25);
+        var s = JsonDocument.Parse(JsonSerializer.Serialize<JobEvent>(state, JsonSerializerOptions.Web)).RootElement;
+        s.GetProperty("state").GetString().Should().Be("paused");
+        s.GetProperty("previousState").GetString().Should().Be("pausing");
+        JsonDocument.Parse(JsonSerializer.Serialize<JobEvent>(log, JsonSerializerOptions.Web)).RootElement.GetProperty("level").GetString().Should().Be("warning");
+
+        var back = (JobProgressEvent)JsonSerializer.Deserialize<JobEvent>(JsonSerializer.Serialize<JobEvent>(progress, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!;
+        back.Progress.Elapsed.Should().Be(TimeSpan.FromMilliseconds(1500));
+        back.Progress.EstimatedRemaining.Should().Be(TimeSpan.FromSeconds(2.25));
+    }
+}
