@@ -101,7 +101,11 @@ public interface IJobManager
     /// snapshot's are already covered.
     /// </summary>
     /// <param name="jobId">The job's id.</param>
-    /// <param name="since">The last sequence number the caller already has; <see langword="null"/> for every kept entry.</param>
+    /// <param name="since">
+    /// The last sequence number the caller already has; <see langword="null"/> for every kept entry. A number beyond the
+    /// snapshot's (the caller's numbers come from a run the store did not keep up with) means nothing here and is
+    /// treated as <see langword="null"/>.
+    /// </param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The replay, or <see langword="null"/> when no job has that id.</returns>
     ValueTask<JobReplay?> ReplayAsync(string jobId, long? since = null, CancellationToken cancellationToken = default);

@@ -245,11 +245,16 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         if (FindRun(jobId) is { } run)
         {
             var events = run.Replay(since);
+            if (since > events[0].Seq)
+            {
+                events = run.Replay(null);
+            }
+
             return new JobReplay { Snapshot = (JobSnapshotEvent)events[0], Events = events.Skip(1).ToArray() };
         }
 
         var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : StoredReplay(stored, since);
+        return stored is null ? null : StoredReplay(stored, since > stored.LastSeq ? null : since);
     }
 
     /// <summary>

@@ -54,11 +54,6 @@ internal sealed class IngestionHub(IJobManager manager) : Hub<IIngestionClient>
         try
         {
             replay = await manager.ReplayAsync(jobId, since, Context.ConnectionAborted).ConfigureAwait(false);
-            if (replay is not null && since > replay.Snapshot.Seq)
-            {
-                // The client has seen more than the job has now: its since means nothing here.
-                replay = await manager.ReplayAsync(jobId, null, Context.ConnectionAborted).ConfigureAwait(false);
-            }
         }
         catch
         {

@@ -327,12 +327,6 @@ internal sealed class WebSocketConnection : IDisposable
         }
 
         var replay = await _manager.ReplayAsync(_jobId, _since, cancellationToken).ConfigureAwait(false);
-        if (replay is not null && _since > replay.Snapshot.Seq)
-        {
-            // The client has seen more than the job has now (its numbers come from a run the store did not keep up
-            // with): its since means nothing here, so it gets the whole journal.
-            replay = await _manager.ReplayAsync(_jobId, null, cancellationToken).ConfigureAwait(false);
-        }
 
         if (replay is null)
         {

@@ -13,6 +13,8 @@ public class ReplayTests
         live!.FromStore.Should().BeFalse();
         live.Events.Should().Contain(e => e is JobCompletedEvent);
         live.Snapshot.Seq.Should().Be(live.Events[^1].Seq);
+        var ahead = (await manager.ReplayAsync(first.Id, since: live.Snapshot.Seq + 100))!;
+        ahead.Events.Select(e => e.Seq).Should().Equal(live.Events.Select(e => e.Seq), "a since beyond the job's numbers means nothing: the whole journal");
 
         // A second finished job pushes the first out of memory: it is in the store only.
         var second = await manager.StartAsync(static (context, _) => Task.CompletedTask);
@@ -22,6 +24,7 @@ public class ReplayTests
         var stored = (await manager.ReplayAsync(first.Id, since: 1))!;
         stored.Snapshot.Job.State.Should().Be(JobState.Completed);
         stored.Events.Should().ContainSingle().Which.Should().BeOfType<JobGapEvent>().Which.FromSeq.Should().Be(2);
+        (await manager.ReplayAsync(first.Id, since: stored.Snapshot.Seq + 100))!.Events.Should().ContainSingle().Which.Should().BeOfType<JobGapEvent>().Which.FromSeq.Should().Be(1);
         (await manager.ReplayAsync("0123456789abcdef0123456789abcdef")).Should().BeNull();
     }
 }
