@@ -276,11 +276,17 @@ internal sealed class WebSocketConnection : IDisposable
                 return true;
             }
 
-            await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
-            _answerSlots.Release();
+            await SendAnswerAsync(message).ConfigureAwait(false);
         }
 
         return false;
+    }
+
+    /// <summary>Sends one answer, with the last seq of its job this client was sent, and frees its slot.</summary>
+    private async Task SendAnswerAsync(object message)
+    {
+        await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
+        _answerSlots.Release();
     }
 
     /// <summary>A close the server starts: the answers to commands already received go first (briefly), then the close frame.</summary>
@@ -296,8 +302,7 @@ internal sealed class WebSocketConnection : IDisposable
             {
                 if (message is not CloseRequest)
                 {
-                    await SendAsync(JsonSerializer.SerializeToUtf8Bytes(Stamp(message), message.GetType(), IngestionWireJson.Options)).ConfigureAwait(false);
-                    _answerSlots.Release();
+                    await SendAnswerAsync(message).ConfigureAwait(false);
                 }
             }
 
