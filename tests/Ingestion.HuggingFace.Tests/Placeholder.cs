@@ -1,0 +1,1 @@
+namespace Ingestion.HuggingFace.Tests;
