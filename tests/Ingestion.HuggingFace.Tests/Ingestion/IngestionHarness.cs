@@ -8,12 +8,18 @@ internal sealed class IngestionHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public IngestionHarness(Action<HuggingFaceIngestionOptions> configure, InMemoryExplanationRepository? repository = null, IJobStore? store = null)
+    public IngestionHarness(Action<HuggingFaceIngestionOptions> configure, IExplanationRepository? repository = null, IJobStore? store = null)
     {
-        Repository = repository ?? new InMemoryExplanationRepository();
+        Repository = repository switch
+        {
+            null => new InMemoryExplanationRepository(),
+            InMemoryExplanationRepository memory => memory,
+            GatedRepository gated => gated.Inner,
+            _ => throw new ArgumentException("An in-memory or gated repository.", nameof(repository)),
+        };
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        services.AddSingleton<IExplanationRepository>(Repository);
+        services.AddSingleton(repository ?? Repository);
         var ingestion = services.AddIngestion(o => o.ProgressInterval = TimeSpan.FromMilliseconds(20));
         if (store is not null)
         {
