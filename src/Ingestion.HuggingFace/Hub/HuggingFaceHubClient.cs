@@ -144,20 +144,36 @@ public sealed class HuggingFaceHubClient : IDisposable
             known = null;
         }
 
-        var exchange = await _transport.SendAsync(uri, new HubRequest(IfNoneMatch: known), cancellationToken).ConfigureAwait(false);
-        try
+        HubExchange exchange;
+        while (true)
         {
-            if (exchange.StatusCode == HttpStatusCode.NotModified && known is not null && _cache.TryOpenBlob(repository, known) is { } unchanged)
+            exchange = await _transport.SendAsync(uri, new HubRequest(IfNoneMatch: known), cancellationToken).ConfigureAwait(false);
+            if (exchange.StatusCode != HttpStatusCode.NotModified || known is null)
+            {
+                break;
+            }
+
+            if (_cache.TryOpenBlob(repository, known) is { } unchanged)
             {
                 HubLog.NotModified(_logger, repository, file, revision, known);
                 exchange.Dispose();
                 return new HubFile(unchanged, known, unchanged.Length, exchange.Commit, fromCache: true);
             }
 
+            // The blob went away since it was looked up (the cache was cleaned meanwhile): ask for the whole file.
+            exchange.Dispose();
+            known = null;
+        }
+
+        HubDownloadStream download;
+        try
+        {
             if (exchange.StatusCode != HttpStatusCode.OK)
             {
                 throw await _transport.CreateErrorAsync(exchange, target, cancellationToken).ConfigureAwait(false);
             }
+
+            download = await HubDownloadStream.StartAsync(_transport, target, exchange, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -165,7 +181,6 @@ public sealed class HuggingFaceHubClient : IDisposable
             throw;
         }
 
-        var download = await HubDownloadStream.StartAsync(_transport, target, exchange, cancellationToken).ConfigureAwait(false);
         var eTag = exchange.ETag;
         if (!HubCache.IsUsableETag(eTag))
         {
@@ -223,13 +238,17 @@ public sealed class HuggingFaceHubClient : IDisposable
     /// <param name="repository">The dataset's id, <c>owner/name</c>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>config → split → shard URLs.</returns>
-    /// <exception cref="HubNotFoundException">The repository does not exist, or has no Parquet export.</exception>
+    /// <exception cref="HubNotFoundException">The repository has no Parquet export (<see cref="HubNotFoundKind.EntryNotFound"/>) or does not exist.</exception>
     /// <exception cref="HubAuthenticationException">The Hub refused the request.</exception>
     /// <exception cref="HuggingFaceHubException">The Hub failed, or did not answer, within the retries.</exception>
     public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Uri>>>> GetParquetExportAsync(string repository, CancellationToken cancellationToken = default)
     {
         HubPaths.ValidateRepository(repository, nameof(repository));
-        return _transport.GetJsonAsync(HubPaths.Parquet(Endpoint, repository), new HubTarget(repository, "refs/convert/parquet"), ParseParquetExport, cancellationToken);
+        return _transport.GetJsonAsync(
+            HubPaths.Parquet(Endpoint, repository),
+            new HubTarget(repository, "refs/convert/parquet", MissingEntry: "Parquet export"),
+            ParseParquetExport,
+            cancellationToken);
     }
 
     /// <summary>

@@ -46,7 +46,9 @@ public sealed class HubClientParquetAndInfoTests : IAsyncLifetime
 
         var act = () => client.GetParquetExportAsync(HubTestBed.Submissions);
 
-        (await act.Should().ThrowAsync<HubNotFoundException>()).Which.Message.Should().Contain("no Parquet export");
+        var thrown = (await act.Should().ThrowAsync<HubNotFoundException>()).Which;
+        thrown.Kind.Should().Be(HubNotFoundKind.EntryNotFound);
+        thrown.Message.Should().Contain("arcprize/sample_eval has no Parquet export");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ingestion.HuggingFace.Tests.Hub;
 
@@ -31,6 +32,38 @@ public sealed class HubClientRetryTests : IAsyncLifetime
         requests.Select(r => r.StatusCode).Should().Equal(429, 200);
         (requests[1].Elapsed - requests[0].Elapsed).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
         _bed.Logs.Entries.Should().Contain(e => e.EventId.Id == 501 && e.Message.Contains("429", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheWaitBeforeARetry_RunsOnTheTimeProvider()
+    {
+        var time = new FakeTimeProvider();
+        _bed.Hub.RateLimitNext(1, seconds: 600, useRetryAfter: true, IsResolve);
+        var client = _bed.Client(timeProvider: time);
+
+        var open = client.OpenFileAsync(HubTestBed.Submissions, "main", Submission);
+        await _bed.Logs.WaitForAsync(e => e.EventId.Id == 501, "the client waits to retry");
+        _bed.RequestsEndingWith(Submission).Should().ContainSingle("the ten minutes have not passed");
+        time.Advance(TimeSpan.FromMinutes(10));
+        await using var file = await open.OrTimeout();
+
+        _bed.RequestsEndingWith(Submission).Select(r => r.StatusCode).Should().Equal(429, 200);
+        _bed.Logs.Entries.Should().Contain(e => e.EventId.Id == 501 && e.Message.Contains("00:10:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheBackoff_DoublesFromTheInitialDelay_UpToTheCap_ShortenedByAtMostAQuarter()
+    {
+        var options = new HuggingFaceHubOptions { InitialRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) };
+        var transport = new HubTransport(new HttpClient(), options, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+
+        for (var i = 0; i < 50; i++)
+        {
+            transport.Backoff(0).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.75)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
+            transport.Backoff(2).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(3)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(4));
+            transport.Backoff(4).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(6)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(8));
+            transport.Backoff(60).Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(8));
+        }
     }
 
     [Fact]

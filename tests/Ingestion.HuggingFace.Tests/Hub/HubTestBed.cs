@@ -84,7 +84,7 @@ internal sealed class HubTestBed : IAsyncDisposable
     }
 
     /// <summary>A client of the fake: the valid token unless told otherwise (<c>""</c> = none), 10-50 ms retry waits.</summary>
-    public HuggingFaceHubClient Client(Action<HuggingFaceHubOptions>? configure = null, string? token = Token)
+    public HuggingFaceHubClient Client(Action<HuggingFaceHubOptions>? configure = null, string? token = Token, TimeProvider? timeProvider = null)
     {
         var options = new HuggingFaceHubOptions
         {
@@ -97,7 +97,7 @@ internal sealed class HubTestBed : IAsyncDisposable
         };
         configure?.Invoke(options);
         var http = new HttpClient(HuggingFaceHubClient.CreatePrimaryHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        var client = new HuggingFaceHubClient(http, options, new Logger<HuggingFaceHubClient>(Logs));
+        var client = new HuggingFaceHubClient(http, options, new Logger<HuggingFaceHubClient>(Logs), timeProvider);
         _disposables.Add(client);
         _disposables.Add(http);
         return client;

@@ -129,9 +129,10 @@ internal sealed class HubDownloadStream : Stream
                 }
 
                 var delay = _transport.Backoff(_breaksWithoutProgress - 1);
-                HubLog.Resuming(_transport.Logger, HubPaths.Redact(_requestUri), _position, _transport.Reason(ex), _breaksWithoutProgress, _transport.Options.MaxRetries, delay);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _openToken);
-                await _transport.DelayAsync(delay, linked.Token).ConfigureAwait(false);
+                var wait = _transport.DelayAsync(delay, linked.Token);
+                HubLog.Resuming(_transport.Logger, HubPaths.Redact(_requestUri), _position, _transport.Reason(ex), _breaksWithoutProgress, _transport.Options.MaxRetries, delay);
+                await wait.ConfigureAwait(false);
             }
         }
     }

@@ -65,6 +65,11 @@ internal static class HubErrors
             return new HubAuthenticationException(Message(explanation), status, errorCode, requestId, tokenSent: true);
         }
 
+        if (status == HttpStatusCode.NotFound && errorCode is null && target.MissingEntry is { } missing)
+        {
+            return new HubNotFoundException(Message($"{repository} has no {missing} (or the repository was not found)."), HubNotFoundKind.EntryNotFound, errorCode, requestId);
+        }
+
         if (status == HttpStatusCode.NotFound)
         {
             var explanation = exchange.TokenSent

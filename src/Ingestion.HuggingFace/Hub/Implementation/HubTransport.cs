@@ -109,8 +109,9 @@ internal sealed class HubTransport
             catch (Exception ex) when (IsBrokenBody(ex, cancellationToken) && retry < Options.MaxRetries)
             {
                 var delay = Backoff(retry);
+                var wait = DelayAsync(delay, cancellationToken);
                 HubLog.RetryingBody(Logger, HubPaths.Redact(exchange.FinalUri), Reason(ex), retry + 1, Options.MaxRetries, delay);
-                await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
                 continue;
             }
             catch (Exception ex) when (IsBrokenBody(ex, cancellationToken))
@@ -308,8 +309,10 @@ internal sealed class HubTransport
                 delay = serverDelay.Value;
             }
 
+            // The wait starts before the line is logged: whoever reads the log finds the timer already set.
+            var wait = DelayAsync(delay, cancellationToken);
             HubLog.Retrying(Logger, HubPaths.Redact(uri), reason, retry + 1, Options.MaxRetries, delay);
-            await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 
