@@ -102,14 +102,16 @@ public sealed class HubClientRetryTests : IAsyncLifetime
     public async Task AResponseSlowerThanTheRequestTimeout_IsRetried()
     {
         _bed.Hub.Delay(TimeSpan.FromSeconds(30), IsResolve, count: 1);
-        var client = _bed.Client(o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
+        var client = _bed.Client(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
 
         await using var file = await client.OpenFileAsync(HubTestBed.Submissions, "main", Submission);
         await HubTestBed.ReadAllAsync(file);
 
+        // More than two only if the machine is so busy that a retry, too, took over a second.
         var requests = _bed.RequestsEndingWith(Submission);
-        requests.Should().HaveCount(2);
-        requests[1].StatusCode.Should().Be(200);
+        requests.Should().HaveCountGreaterThanOrEqualTo(2);
+        requests[0].StatusCode.Should().Be(0, "the slow one was never answered");
+        requests[^1].StatusCode.Should().Be(200);
         _bed.Logs.Entries.Should().Contain(e => e.EventId.Id == 501 && e.Message.Contains("no response within", StringComparison.Ordinal));
     }
 

@@ -468,8 +468,13 @@ public sealed class FakeHub : IAsyncDisposable
         var request = Record(context, host, rawTarget, path);
         context.Response.OnStarting(() =>
         {
-            // Recorded as the headers go out, so that a test which has read the answer sees its status.
-            request.StatusCode = context.Response.StatusCode;
+            // Recorded as the headers go out, so that a test which has read the answer sees its status. Kestrel also
+            // runs this after the client went away (to end the response), when nothing is sent.
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                request.StatusCode = context.Response.StatusCode;
+            }
+
             return Task.CompletedTask;
         });
         if (host == FakeHubHost.Hub)
