@@ -104,7 +104,7 @@ internal sealed class HubTransport
             byte[] body;
             try
             {
-                body = await ReadBodyAsync(exchange.Response, MaxJsonBytes, cancellationToken).ConfigureAwait(false);
+                body = await ReadBodyAsync(exchange, MaxJsonBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsBrokenBody(ex, cancellationToken) && retry < Options.MaxRetries)
             {
@@ -159,11 +159,10 @@ internal sealed class HubTransport
     /// <summary>The exception for an answer that is not what was asked for.</summary>
     public async Task<HuggingFaceHubException> CreateErrorAsync(HubExchange exchange, HubTarget target, CancellationToken cancellationToken)
     {
-        var response = exchange.Response;
         string body;
         try
         {
-            body = System.Text.Encoding.UTF8.GetString(await ReadBodyAsync(response, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false));
+            body = System.Text.Encoding.UTF8.GetString(await ReadBodyAsync(exchange, MaxErrorBodyBytes, cancellationToken, truncate: true).ConfigureAwait(false));
         }
         catch (Exception ex) when (IsBrokenBody(ex, cancellationToken))
         {
@@ -347,9 +346,9 @@ internal sealed class HubTransport
         return message;
     }
 
-    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken, bool truncate = false)
+    private async Task<byte[]> ReadBodyAsync(HubExchange exchange, int maxBytes, CancellationToken cancellationToken, bool truncate = false)
     {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await exchange.Response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
@@ -370,7 +369,7 @@ internal sealed class HubTransport
                         return buffer.ToArray();
                     }
 
-                    throw new HuggingFaceHubException($"GET {HubPaths.Redact(response.RequestMessage?.RequestUri ?? new Uri("about:blank"))}: the answer is larger than {maxBytes} bytes.");
+                    throw new HuggingFaceHubException($"GET {HubPaths.Redact(exchange.FinalUri)}: the answer is larger than {maxBytes} bytes.");
                 }
 
                 buffer.Write(chunk, 0, read);
