@@ -12,9 +12,9 @@ internal sealed class HubSubmissionSource(HuggingFaceHubClient client, Uri endpo
         var folders = new List<string>();
         await foreach (var entry in client.ListTreeAsync(repository, revision, null, false, cancellationToken).ConfigureAwait(false))
         {
-            if (entry.IsDirectory && !entry.Path.StartsWith('.'))
+            if (entry.Type == HubEntryType.Directory && !entry.Name.StartsWith('.'))
             {
-                folders.Add(entry.Path);
+                folders.Add(entry.Name);
             }
         }
 
@@ -29,13 +29,9 @@ internal sealed class HubSubmissionSource(HuggingFaceHubClient client, Uri endpo
         {
             await foreach (var entry in client.ListTreeAsync(repository, revision, folder, false, cancellationToken).ConfigureAwait(false))
             {
-                if (entry.IsFile)
+                if (entry.Type == HubEntryType.File && !entry.Name.StartsWith('.'))
                 {
-                    var name = entry.Path[(entry.Path.LastIndexOf('/') + 1)..];
-                    if (!name.StartsWith('.'))
-                    {
-                        entries.Add(new SourceEntry(name, entry.Size, entry.ETag));
-                    }
+                    entries.Add(new SourceEntry(entry.Name, entry.Size, entry.ETag));
                 }
             }
         }
