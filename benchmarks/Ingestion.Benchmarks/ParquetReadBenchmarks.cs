@@ -48,11 +48,19 @@ public class ParquetReadBenchmarks
         }
 
         // Both readers must see every row, or the comparison means nothing.
-        var baseline = Baseline_ParquetSerializer().GetAwaiter().GetResult();
-        var ours = Ours_SubmissionParquet().GetAwaiter().GetResult();
-        if (baseline != Rows || ours != Rows)
+        try
         {
-            throw new InvalidOperationException($"Expected {Rows} rows, the baseline read {baseline} and ours {ours}.");
+            var baseline = Baseline_ParquetSerializer().GetAwaiter().GetResult();
+            var ours = Ours_SubmissionParquet().GetAwaiter().GetResult();
+            if (baseline != Rows || ours != Rows)
+            {
+                throw new InvalidOperationException($"Expected {Rows} rows, the baseline read {baseline} and ours {ours}.");
+            }
+        }
+        catch
+        {
+            Cleanup(); // BenchmarkDotNet does not call GlobalCleanup after a failed GlobalSetup
+            throw;
         }
     }
 
