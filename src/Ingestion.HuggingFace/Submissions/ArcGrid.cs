@@ -161,6 +161,20 @@ public sealed class ArcGrid : IEquatable<ArcGrid>
         return TryCreate(rows, out grid, out error);
     }
 
+    /// <summary>Gets the cells, row by row (<see cref="Height"/> × <see cref="Width"/> colours).</summary>
+    internal ReadOnlySpan<byte> Cells => _cells;
+
+    /// <summary>Wraps cells that the caller has already checked (1 to 30 rows and columns, every colour 0 to 9).</summary>
+    /// <param name="height">The number of rows.</param>
+    /// <param name="width">The number of columns.</param>
+    /// <param name="cells">The cells, row by row; the grid keeps the array.</param>
+    /// <returns>The grid.</returns>
+    internal static ArcGrid FromCheckedCells(int height, int width, byte[] cells)
+    {
+        System.Diagnostics.Debug.Assert(height is >= 1 and <= MaxSize && width is >= 1 and <= MaxSize && cells.Length == height * width, "The cells were not checked.");
+        return new ArcGrid(height, width, cells);
+    }
+
     /// <summary>Gets the rows as arrays.</summary>
     /// <returns>A new array of rows.</returns>
     public int[][] ToArray()

@@ -107,6 +107,17 @@ public static class SubmissionJson
     /// <returns>The attempt.</returns>
     /// <exception cref="SubmissionFormatException">The value is not an attempt object.</exception>
     public static SubmissionAttempt ReadAttempt(JsonElement attempt, string taskId, int defaultPairIndex, int attemptNumber)
+        => ReadAttempt(attempt, taskId, defaultPairIndex, attemptNumber, pairIndex: null, rawJson: null);
+
+    /// <summary>Reads one attempt object, with the pair index and the raw JSON given by the caller when it has them.</summary>
+    /// <param name="attempt">The attempt object.</param>
+    /// <param name="taskId">The task the attempt belongs to.</param>
+    /// <param name="defaultPairIndex">The pair index when neither <paramref name="pairIndex"/> nor the metadata has one.</param>
+    /// <param name="attemptNumber">The attempt number.</param>
+    /// <param name="pairIndex">The pair index that wins over <c>metadata.pair_index</c> (a JSONL line's own <c>pair_index</c>), or <see langword="null"/>.</param>
+    /// <param name="rawJson">The attempt's JSON to keep, or <see langword="null"/> for the element's raw text.</param>
+    /// <returns>The attempt.</returns>
+    internal static SubmissionAttempt ReadAttempt(JsonElement attempt, string taskId, int defaultPairIndex, int attemptNumber, int? pairIndex, string? rawJson)
     {
         if (attempt.ValueKind != JsonValueKind.Object)
         {
@@ -128,7 +139,7 @@ public static class SubmissionJson
             ? correct.GetBoolean()
             : null;
 
-        var pairIndex = defaultPairIndex;
+        var resolvedPairIndex = defaultPairIndex;
         string? model = null, provider = null, userPrompt = null, assistant = null, reasoning = null;
         DateTimeOffset? started = null, ended = null;
         long? promptTokens = null, completionTokens = null, reasoningTokens = null, totalTokens = null;
@@ -137,7 +148,7 @@ public static class SubmissionJson
         {
             if (GetInt64(metadata, "pair_index") is { } index and >= 0 and <= int.MaxValue)
             {
-                pairIndex = (int)index;
+                resolvedPairIndex = (int)index;
             }
 
             model = GetString(metadata, "model");
@@ -189,7 +200,7 @@ public static class SubmissionJson
         return new SubmissionAttempt
         {
             TaskId = taskId,
-            PairIndex = pairIndex,
+            PairIndex = pairIndex ?? resolvedPairIndex,
             AttemptNumber = attemptNumber,
             Answer = answer,
             AnswerError = answer is null ? answerError : null,
@@ -206,7 +217,7 @@ public static class SubmissionJson
             ReasoningTokens = reasoningTokens,
             TotalTokens = totalTokens,
             TotalCost = totalCost,
-            RawJson = attempt.GetRawText(),
+            RawJson = rawJson ?? attempt.GetRawText(),
         };
     }
 
