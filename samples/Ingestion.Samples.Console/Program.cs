@@ -85,6 +85,7 @@ static async Task<int> RunDemoAsync()
         Source = "Generated",
         ForceOverwrite = true,
         Concurrency = 1,
+        DelayMs = 15, // slow enough to watch
     });
     Console.WriteLine($"Started job {job.Id} ({HuggingFaceIngestionJob.Kind}), {job.State}.");
 

@@ -5,8 +5,6 @@ internal sealed class HubSubmissionSource(HuggingFaceHubClient client, Uri endpo
 {
     public string Location { get; } = $"{endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/')}/datasets/{repository}@{revision}";
 
-    public bool IsRemote => true;
-
     public async ValueTask<IReadOnlyList<string>> ListModelFoldersAsync(CancellationToken cancellationToken)
     {
         var folders = new List<string>();

@@ -44,7 +44,7 @@ public sealed class HuggingFaceIngestionParameters : IValidatableObject
     /// <summary>Gets or sets the most puzzles to ingest, in task-id order; <see langword="null"/> for all.</summary>
     public int? Limit { get; set; }
 
-    /// <summary>Gets or sets a pause before each request, in milliseconds, to be gentle with the Hub. Default: 0.</summary>
+    /// <summary>Gets or sets a pause before each file is fetched (a Hub request, or a local read), in milliseconds, to be gentle with the Hub. Default: 0.</summary>
     public int DelayMs { get; set; }
 
     /// <summary>Gets or sets how many puzzle files are downloaded at once. Default: 4.</summary>

@@ -12,9 +12,6 @@ internal interface ISubmissionSource : IAsyncDisposable
     /// <summary>Gets where the data comes from, for logs and the pre-flight check (never with a secret in it).</summary>
     string Location { get; }
 
-    /// <summary>Gets whether files are fetched over the network (delay and concurrency apply).</summary>
-    bool IsRemote { get; }
-
     /// <summary>Lists the dataset's model folders (its top-level directories), sorted.</summary>
     ValueTask<IReadOnlyList<string>> ListModelFoldersAsync(CancellationToken cancellationToken);
 
@@ -31,8 +28,6 @@ internal sealed class LocalSubmissionSource(string root) : ISubmissionSource
     private readonly string _root = Path.GetFullPath(root);
 
     public string Location => _root;
-
-    public bool IsRemote => false;
 
     public ValueTask<IReadOnlyList<string>> ListModelFoldersAsync(CancellationToken cancellationToken)
     {

@@ -165,7 +165,7 @@ internal sealed class IngestionPipeline
                     for (var i = 0; i < count; i++)
                     {
                         await window.WaitAsync(stop.Token).ConfigureAwait(false);
-                        if (delay > TimeSpan.Zero && _source.IsRemote && i > 0)
+                        if (delay > TimeSpan.Zero && i > 0)
                         {
                             await Task.Delay(delay, _time, stop.Token).ConfigureAwait(false);
                         }
