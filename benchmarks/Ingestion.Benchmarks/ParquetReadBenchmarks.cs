@@ -52,7 +52,8 @@ public class ParquetReadBenchmarks
         {
             var baseline = Baseline_ParquetSerializer().GetAwaiter().GetResult();
             var ours = Ours_SubmissionParquet().GetAwaiter().GetResult();
-            if (baseline != Rows || ours != Rows)
+            var floor = Floor_RawColumns().GetAwaiter().GetResult();
+            if (baseline != Rows || ours != Rows || floor != Rows)
             {
                 throw new InvalidOperationException($"Expected {Rows} rows, the baseline read {baseline} and ours {ours}.");
             }
@@ -79,6 +80,80 @@ public class ParquetReadBenchmarks
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The floor: every column of every row group decoded into arrays with Parquet.Net's column API, and nothing more
+    /// (no objects, no grids, no grouping). Not the target's baseline; it shows how much of our time is Parquet.Net's.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public async Task<long> Floor_RawColumns()
+    {
+        await using var stream = File.OpenRead(_file);
+        var reader = await Parquet.ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        var fields = reader.Schema.GetDataFields();
+        long rows = 0;
+        for (var group = 0; group < reader.RowGroupCount; group++)
+        {
+            using var rowGroup = reader.OpenRowGroupReader(group);
+            var count = checked((int)rowGroup.RowCount);
+            rows += count;
+            foreach (var field in fields)
+            {
+                if (field.MaxRepetitionLevel > 0)
+                {
+                    var entries = checked((int)rowGroup.GetMetadata(field)!.MetaData!.NumValues);
+                    await rowGroup.ReadRawAsync<int>(field, new int[entries], new int[entries], new int[entries]).ConfigureAwait(false);
+                    continue;
+                }
+
+                var type = field.ClrType;
+                if (type == typeof(string))
+                {
+                    await rowGroup.ReadAsync(field, new string?[count].AsMemory()).ConfigureAwait(false);
+                }
+                else if (type == typeof(int))
+                {
+                    await ReadColumnAsync<int>(rowGroup, field, count).ConfigureAwait(false);
+                }
+                else if (type == typeof(long))
+                {
+                    await ReadColumnAsync<long>(rowGroup, field, count).ConfigureAwait(false);
+                }
+                else if (type == typeof(double))
+                {
+                    await ReadColumnAsync<double>(rowGroup, field, count).ConfigureAwait(false);
+                }
+                else if (type == typeof(bool))
+                {
+                    await ReadColumnAsync<bool>(rowGroup, field, count).ConfigureAwait(false);
+                }
+                else if (type == typeof(DateTime))
+                {
+                    await ReadColumnAsync<DateTime>(rowGroup, field, count).ConfigureAwait(false);
+                }
+                else
+                {
+                    throw new InvalidOperationException($"Column {field.Name} is a {type}.");
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static async Task ReadColumnAsync<T>(Parquet.ParquetRowGroupReader rowGroup, Parquet.Schema.DataField field, int count)
+        where T : struct
+    {
+        if (field.IsNullable)
+        {
+            await rowGroup.ReadAsync<T>(field, new T?[count].AsMemory()).ConfigureAwait(false);
+        }
+        else
+        {
+            await rowGroup.ReadAsync<T>(field, new T[count].AsMemory()).ConfigureAwait(false);
+        }
     }
 
     [Benchmark(OperationsPerInvoke = Rows)]

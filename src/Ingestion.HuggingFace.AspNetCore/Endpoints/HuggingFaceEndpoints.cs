@@ -71,9 +71,12 @@ internal static class HuggingFaceEndpoints
             HubUrl = query["hubUrl"].ToString() is { Length: > 0 } hub ? hub : null,
             LocalPath = query["localPath"].ToString() is { Length: > 0 } local ? local : null,
         };
-        if (parameters.HubUrl is not null && !Uri.TryCreate(parameters.HubUrl, UriKind.Absolute, out _))
+        parameters.ModelFolder = "-"; // not needed to list the folders; the other parameters are checked as a job's would be
+        var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(parameters, new(parameters), problems, validateAllProperties: true))
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid hub URL", $"'{parameters.HubUrl}' is not an absolute URL.");
+            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query",
+                string.Join(" ", problems.Select(static p => p.ErrorMessage)));
         }
 
         var service = http.RequestServices.GetRequiredService<HuggingFaceIngestionService>();
@@ -89,6 +92,10 @@ internal static class HuggingFaceEndpoints
         catch (DirectoryNotFoundException ex)
         {
             return IngestionEndpoints.Problem(StatusCodes.Status404NotFound, HuggingFaceProblemTypes.DatasetNotFound, "No such dataset", ex.Message);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "The dataset cannot be read from there", ex.Message);
         }
         catch (HubNotFoundException ex)
         {

@@ -99,9 +99,14 @@ public sealed class HuggingFaceIngestionParameters : IValidatableObject
             yield return new ValidationResult("Give a hub URL or a local path, not both.", [nameof(HubUrl), nameof(LocalPath)]);
         }
 
-        if (HubUrl is not null && (!Uri.TryCreate(HubUrl, UriKind.Absolute, out var hub) || hub.Scheme is not ("http" or "https")))
+        Uri? hub = null;
+        if (HubUrl is not null && (!Uri.TryCreate(HubUrl, UriKind.Absolute, out hub) || hub.Scheme is not ("http" or "https")))
         {
-            yield return new ValidationResult($"'{HubUrl}' is not an http(s) URL.", [nameof(HubUrl)]);
+            yield return new ValidationResult("The hub URL is not an http(s) URL.", [nameof(HubUrl)]);
+        }
+        else if (hub is not null && (hub.UserInfo.Length > 0 || hub.Query.Length > 0 || hub.Fragment.Length > 0))
+        {
+            yield return new ValidationResult("The hub URL must not carry credentials, a query or a fragment.", [nameof(HubUrl)]);
         }
 
         if (LocalPath is not null && string.IsNullOrWhiteSpace(LocalPath))

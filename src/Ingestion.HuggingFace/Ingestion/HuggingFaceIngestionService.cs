@@ -48,8 +48,8 @@ public sealed partial class HuggingFaceIngestionService
     /// <summary>Gets the repository records are written to.</summary>
     public IExplanationRepository Repository => _repository;
 
-    /// <summary>Gets the settings.</summary>
-    public HuggingFaceIngestionOptions Options => _options;
+    /// <summary>Gets the settings (internal: they hold the token).</summary>
+    internal HuggingFaceIngestionOptions Options => _options;
 
     /// <summary>
     /// Checks a job's parameters without starting it: the parameters themselves, the Hub (or directory) and dataset,
@@ -327,17 +327,9 @@ public sealed partial class HuggingFaceIngestionService
                 }
                 else
                 {
-                    // Parquet needs a seekable stream; the pre-flight reads only the footer and the first row group.
-                    Stream seekable = stream;
-                    MemoryStream? copy = null;
-                    if (!stream.CanSeek)
-                    {
-                        copy = new MemoryStream();
-                        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-                        copy.Position = 0;
-                        seekable = copy;
-                    }
-
+                    // Parquet needs a seekable stream: a download is spooled to a temporary file (never held in memory);
+                    // the check then reads the footer and the first row group.
+                    var (seekable, _) = stream.CanSeek ? (stream, null) : await IngestionPipeline.SpoolAsync(stream, cancellationToken).ConfigureAwait(false);
                     await using (seekable.ConfigureAwait(false))
                     {
                         await foreach (var first in SubmissionParquet.ReadAsync(seekable, cancellationToken).ConfigureAwait(false))

@@ -33,7 +33,9 @@ internal sealed class IngestionPipeline
     private PipelineControl _control = null!;
     private IngestionTotals _totals = new();
     private long _position;
+    private RowCursor _cursor;
     private long _lastCheckpointSave;
+    private long _total;
 
     public IngestionPipeline(
         HuggingFaceIngestionParameters parameters,
@@ -78,11 +80,13 @@ internal sealed class IngestionPipeline
         {
             _totals = checkpoint.Totals;
             _position = checkpoint.Position;
+            _cursor = new RowCursor(checkpoint.FileIndex, checkpoint.TasksInFile, checkpoint.TailDone);
             _totals.CatchUp(control.Progress);
         }
 
         var total = _parameters.Limit is { } limit ? Math.Min(limit, _tasks.Count) : _tasks.Count;
-        control.Progress.SetTotal(total);
+        _total = total;
+        control.Progress.SetTotal(total + _totals.ExtraItems);
         var formatName = format.ToString();
         var resumed = checkpoint is null ? "" : FormattableString.Invariant($" (resuming after {_position} puzzles)");
         IngestionLog.Started(_logger, _parameters.Dataset, folder, _source.Location, formatName, total, _tasks.Name, resumed);
@@ -93,13 +97,13 @@ internal sealed class IngestionPipeline
         }
         else
         {
-            await RunRowFilesAsync(listing, format, cancellationToken).ConfigureAwait(false);
+            await RunRowFilesAsync(listing, format, (int)total, cancellationToken).ConfigureAwait(false);
         }
 
         control.Progress.SetCurrentItem(null);
         if (control.SaveCheckpoint is not null && control.JobId is not null)
         {
-            await control.SaveCheckpoint(CreateCheckpoint(_totals).Serialize()).ConfigureAwait(false);
+            await control.SaveCheckpoint(CreateCheckpoint(_totals, _position, _cursor, _control.Progress.CurrentItem).Serialize()).ConfigureAwait(false);
         }
 
         PublishResults();
@@ -125,7 +129,14 @@ internal sealed class IngestionPipeline
             text = await _repository.GetCheckpointAsync(_control.JobId, cancellationToken).ConfigureAwait(false);
         }
 
-        var checkpoint = IngestionCheckpoint.TryParse(text ?? _control.Checkpoint);
+        text ??= _control.Checkpoint;
+        var checkpoint = IngestionCheckpoint.TryParse(text);
+        if (checkpoint is null && !string.IsNullOrWhiteSpace(text))
+        {
+            // Starting over would count everything a second time on top of the restored counters.
+            throw new InvalidOperationException("The job's checkpoint cannot be read, so it cannot be resumed; start a new job (with skipDuplicates, what is written is kept).");
+        }
+
         if (checkpoint is not null
             && (!string.Equals(checkpoint.Dataset, _parameters.Dataset, StringComparison.Ordinal)
                 || !string.Equals(checkpoint.ModelFolder, _parameters.ModelFolder, StringComparison.Ordinal)))
@@ -170,10 +181,17 @@ internal sealed class IngestionPipeline
                             await Task.Delay(delay, _time, stop.Token).ConfigureAwait(false);
                         }
 
+                        // A paused job starts no request (the body's own check acknowledges the pause too).
+                        await _control.Pause.WaitIfPausedAsync(stop.Token).ConfigureAwait(false);
                         var id = _tasks.TaskIds[start + i];
                         var fileName = id + ".json";
                         var fetch = FetchTaskFileAsync(id, fileName, etags.GetValueOrDefault(fileName), stop.Token);
-                        await fetches.Writer.WriteAsync(fetch, stop.Token).ConfigureAwait(false);
+
+                        // The window's permit guarantees room, so the write cannot wait (and the fetch cannot be lost).
+                        if (!fetches.Writer.TryWrite(fetch))
+                        {
+                            throw new InvalidOperationException("The prefetch window is out of step.");
+                        }
                     }
 
                     fetches.Writer.TryComplete();
@@ -245,112 +263,183 @@ internal sealed class IngestionPipeline
         }
     }
 
-    private async Task RunRowFilesAsync(IReadOnlyList<SourceEntry> listing, SubmissionFormat format, CancellationToken cancellationToken)
+    private async Task RunRowFilesAsync(IReadOnlyList<SourceEntry> listing, SubmissionFormat format, int total, CancellationToken cancellationToken)
     {
+        // The puzzles of the run are the first `total` of the set in id order, as with task files; rows of other
+        // puzzles of the set are passed over, rows of puzzles the set does not have fail (as extra items).
         var extension = format == SubmissionFormat.Parquet ? ".parquet" : ".jsonl";
         var files = listing.Where(f => f.Name.EndsWith(extension, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var selected = new HashSet<string>(_tasks.TaskIds.Take(total), StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        long index = 0;
-        var limit = _parameters.Limit;
-        var limitReached = false;
-        foreach (var file in files)
+        var delay = TimeSpan.FromMilliseconds(_parameters.DelayMs);
+        var resumeAt = _cursor;
+        for (var f = resumeAt.FileIndex; f < files.Length && _totals.SelectedSeen < selected.Count; f++)
         {
-            if (limitReached)
+            var file = files[f];
+            await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
+            if (delay > TimeSpan.Zero && f > resumeAt.FileIndex)
             {
-                break;
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
-            string? temporary = null;
+            var skip = f == resumeAt.FileIndex ? resumeAt.TasksInFile : 0;
+            string? spooled = null;
+            Stream? stream = null;
             try
             {
-                var stream = await _source.OpenAsync(_parameters.ModelFolder, file.Name, file.ETag, cancellationToken).ConfigureAwait(false)
-                    ?? throw new FileNotFoundException($"{file.Name} was listed but is gone.");
-                if (format == SubmissionFormat.Parquet && !stream.CanSeek)
+                try
                 {
-                    // Parquet is read from its footer back: spool a download to a temporary file first (on disk, not in memory).
-                    temporary = Path.Combine(Path.GetTempPath(), "ingestion-" + Guid.NewGuid().ToString("N") + ".parquet");
-                    await using (stream.ConfigureAwait(false))
+                    stream = await _source.OpenAsync(_parameters.ModelFolder, file.Name, file.ETag, cancellationToken).ConfigureAwait(false)
+                        ?? throw new FileNotFoundException($"{file.Name} was listed but is gone.");
+                    if (format == SubmissionFormat.Parquet && !stream.CanSeek)
                     {
-                        var spool = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
-                        await using (spool.ConfigureAwait(false))
-                        {
-                            await stream.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
-                        }
+                        (stream, spooled) = await SpoolAsync(stream, cancellationToken).ConfigureAwait(false);
                     }
-
-                    stream = new FileStream(temporary, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+                }
+                catch (Exception ex) when (!SourceErrors.IsFatal(ex, cancellationToken))
+                {
+                    await FailFileAsync(file.Name, f, SourceErrors.Describe(ex), cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
-                await using (stream.ConfigureAwait(false))
+                var rows = format == SubmissionFormat.Parquet
+                    ? SubmissionParquet.ReadAsync(stream, cancellationToken)
+                    : SubmissionJsonLines.ReadAsync(stream, cancellationToken);
+                var enumerator = rows.GetAsyncEnumerator(cancellationToken);
+                await using (enumerator.ConfigureAwait(false))
                 {
-                    var rows = format == SubmissionFormat.Parquet
-                        ? SubmissionParquet.ReadAsync(stream, cancellationToken)
-                        : SubmissionJsonLines.ReadAsync(stream, cancellationToken);
-                    await foreach (var submission in rows.ConfigureAwait(false))
+                    var inFile = 0;
+                    while (_totals.SelectedSeen < selected.Count)
                     {
-                        seen.Add(submission.TaskId);
-                        index++;
-                        if (index <= _position)
+                        bool more;
+                        try
+                        {
+                            more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (!SourceErrors.IsFatal(ex, cancellationToken))
+                        {
+                            // The rest of this file cannot be read; its puzzles not reached are counted as not found at the end.
+                            await FailFileAsync(file.Name, f, SourceErrors.Describe(ex), cancellationToken).ConfigureAwait(false);
+                            break;
+                        }
+
+                        if (!more)
+                        {
+                            break;
+                        }
+
+                        inFile++;
+                        if (inFile <= skip)
                         {
                             continue;
                         }
 
-                        if (limit is { } l && index > l)
+                        var submission = enumerator.Current;
+                        var id = submission.TaskId;
+                        var cursor = new RowCursor(f, inFile, false);
+                        if (selected.Contains(id))
                         {
-                            limitReached = true;
-                            break;
+                            cancellationToken.ThrowIfCancellationRequested();
+                            await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
+                            var first = seen.Add(id);
+                            await ProcessAsync(PuzzleInput.Read(submission), cursor, first ? static t => t.SelectedSeen++ : null, cancellationToken).ConfigureAwait(false);
                         }
-
-                        await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
-                        await ProcessAsync(PuzzleInput.Read(submission), cancellationToken).ConfigureAwait(false);
+                        else if (!_tasks.Contains(id))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            await ProcessAsync(PuzzleInput.Broken(id, $"'{id}' is not a puzzle of {_tasks.Name}."), cursor, static t => t.ExtraItems++, cancellationToken).ConfigureAwait(false);
+                        }
                     }
-                }
-            }
-            catch (Exception ex) when (!SourceErrors.IsFatal(ex, cancellationToken))
-            {
-                // The rest of this file cannot be read; its puzzles that were not reached are counted as not found at the end.
-                index++;
-                if (index > _position)
-                {
-                    await ProcessAsync(PuzzleInput.Broken(file.Name, SourceErrors.Describe(ex)), cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
             {
-                if (temporary is not null && File.Exists(temporary))
+                if (stream is not null)
                 {
-                    File.Delete(temporary);
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (spooled is not null)
+                {
+                    File.Delete(spooled);
                 }
             }
         }
 
-        if (limit is null && !limitReached)
+        var missing = selected.Count - _totals.SelectedSeen;
+        if (missing > 0 && !_cursor.TailDone)
         {
-            var missing = _tasks.TaskIds.Where(id => !seen.Contains(id)).ToArray();
-            if (missing.Length > 0 && _position <= index)
-            {
-                IngestionLog.NotFoundTail(_logger, missing.Length, _tasks.Name, _parameters.ModelFolder);
-                _totals.NotFound += missing.Length;
-                _position = index + 1;
-                await CommitAsync(missing[^1], [], cancellationToken).ConfigureAwait(false);
-                _control.Progress.GetCounter(IngestionTotals.NotFoundCounter).Increment(missing.Length);
-                _control.Progress.IncrementProcessed(missing.Length);
-            }
+            IngestionLog.NotFoundTail(_logger, missing, _tasks.Name, _parameters.ModelFolder);
+            var next = _totals.Clone();
+            next.NotFound += missing;
+            var cursor = _cursor with { TailDone = true };
+            await CommitAsync(null, [], next, _position + 1, cursor, cancellationToken).ConfigureAwait(false);
+            (_totals, _position, _cursor) = (next, _position + 1, cursor);
+            _control.Progress.GetCounter(IngestionTotals.NotFoundCounter).Increment(missing);
+            _control.Progress.IncrementProcessed(missing);
         }
     }
 
-    private async ValueTask ProcessAsync(PuzzleInput input, CancellationToken cancellationToken)
+    /// <summary>A file of rows that does not open or breaks part way: one failed item, named by the file; the next run starts after it.</summary>
+    private ValueTask FailFileAsync(string fileName, int fileIndex, string reason, CancellationToken cancellationToken)
+        => ProcessAsync(PuzzleInput.Broken(fileName, reason), new RowCursor(fileIndex + 1, 0, false), static t => t.ExtraItems++, cancellationToken);
+
+    /// <summary>Copies a download to a temporary file only this user can read (Parquet is read from its footer back), deleted when closed.</summary>
+    internal static async Task<(Stream Stream, string Path)> SpoolAsync(Stream download, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "ingestion-" + Guid.NewGuid().ToString("N") + ".parquet");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous | FileOptions.DeleteOnClose,
+            BufferSize = 64 * 1024,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var spool = new FileStream(path, options);
+        try
+        {
+            await using (download.ConfigureAwait(false))
+            {
+                await download.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+            }
+
+            spool.Position = 0;
+            return (spool, path);
+        }
+        catch
+        {
+            await spool.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private ValueTask ProcessAsync(PuzzleInput input, CancellationToken cancellationToken)
+        => ProcessAsync(input, _cursor, null, cancellationToken);
+
+    /// <summary>
+    /// One puzzle: its outcome is worked out on a copy of the totals, committed with its records and the checkpoint,
+    /// and only then taken as the run's (and shown in the progress), so a failed commit leaves the run where the
+    /// repository is.
+    /// </summary>
+    private async ValueTask ProcessAsync(PuzzleInput input, RowCursor cursor, Action<IngestionTotals>? adjust, CancellationToken cancellationToken)
     {
         var progress = _control.Progress;
         var id = input.PuzzleId;
         progress.SetCurrentItem(id);
-        _position++;
+        var next = _totals.Clone();
+        adjust?.Invoke(next);
 
         if (input.IsMissing)
         {
-            _totals.NotFound++;
-            await CommitAsync(id, [], cancellationToken).ConfigureAwait(false);
+            next.NotFound++;
+            await CommitAsync(id, [], next, _position + 1, cursor, cancellationToken).ConfigureAwait(false);
+            Advance(next, cursor);
             progress.GetCounter(IngestionTotals.NotFoundCounter).Increment();
             progress.IncrementProcessed();
             IngestionLog.NotFound(_logger, id, _parameters.ModelFolder);
@@ -361,38 +450,30 @@ internal sealed class IngestionPipeline
         PuzzleEvaluation? evaluation = null;
         if (failure is null)
         {
-            if (!_tasks.Contains(id))
+            try
             {
-                failure = $"'{id}' is not a puzzle of {_tasks.Name}.";
-                progress.SetTotal((progress.Total ?? 0) + 1);
+                evaluation = PuzzleEvaluator.Evaluate(
+                    _tasks.GetTask(id),
+                    input.Submission!,
+                    _parameters.ModelFolder,
+                    _parameters.Dataset,
+                    _tasks.Name,
+                    _time.GetUtcNow(),
+                    _control.JobId);
+                if (evaluation.Records.Count == 0)
+                {
+                    failure = "the submission has no attempts.";
+                }
             }
-            else
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
             {
-                try
-                {
-                    evaluation = PuzzleEvaluator.Evaluate(
-                        _tasks.GetTask(id),
-                        input.Submission!,
-                        _parameters.ModelFolder,
-                        _parameters.Dataset,
-                        _tasks.Name,
-                        _time.GetUtcNow(),
-                        _control.JobId);
-                    if (evaluation.Records.Count == 0)
-                    {
-                        failure = "the submission has no attempts.";
-                    }
-                }
-                catch (FormatException ex)
-                {
-                    failure = "the puzzle file is broken: " + ex.Message;
-                }
+                failure = "the puzzle file does not read: " + ex.Message;
             }
         }
 
         if (failure is not null)
         {
-            await FailAsync(id, failure, cancellationToken).ConfigureAwait(false);
+            await FailAsync(id, failure, next, cursor, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -417,24 +498,25 @@ internal sealed class IngestionPipeline
 
         if (present.Count > 0 && !_parameters.ForceOverwrite && !_parameters.SkipDuplicates)
         {
-            await FailAsync(id, $"already ingested ({string.Join(", ", present)}); set skipDuplicates or forceOverwrite.", cancellationToken).ConfigureAwait(false);
+            await FailAsync(id, $"already ingested ({string.Join(", ", present)}); set skipDuplicates or forceOverwrite.", next, cursor, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var skippedAttempts = evaluation.Records.Count - write.Count;
-        _totals.Add(evaluation);
-        _totals.AttemptsSaved += write.Count;
-        _totals.AttemptsSkipped += skippedAttempts;
+        next.Add(evaluation);
+        next.AttemptsSaved += write.Count;
+        next.AttemptsSkipped += skippedAttempts;
         if (write.Count == 0)
         {
-            _totals.Skipped++;
+            next.Skipped++;
         }
         else
         {
-            _totals.Succeeded++;
+            next.Succeeded++;
         }
 
-        await CommitAsync(id, write, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(id, write, next, _position + 1, cursor, cancellationToken).ConfigureAwait(false);
+        Advance(next, cursor);
 
         progress.GetCounter(IngestionTotals.PredictionsCounter).Increment(evaluation.Predictions);
         progress.GetCounter(IngestionTotals.PredictionsCorrectCounter).Increment(evaluation.CorrectPredictions);
@@ -478,10 +560,11 @@ internal sealed class IngestionPipeline
         PublishResults();
     }
 
-    private async ValueTask FailAsync(string id, string reason, CancellationToken cancellationToken)
+    private async ValueTask FailAsync(string id, string reason, IngestionTotals next, RowCursor cursor, CancellationToken cancellationToken)
     {
-        _totals.Failed++;
-        await CommitAsync(id, [], cancellationToken).ConfigureAwait(false);
+        next.Failed++;
+        await CommitAsync(id, [], next, _position + 1, cursor, cancellationToken).ConfigureAwait(false);
+        Advance(next, cursor);
         _control.Progress.IncrementFailed();
         IngestionLog.Failed(_logger, id, reason);
         if (_parameters.StopOnError)
@@ -490,15 +573,24 @@ internal sealed class IngestionPipeline
         }
     }
 
-    private async ValueTask CommitAsync(string lastPuzzleId, List<ExplanationRecord> records, CancellationToken cancellationToken)
+    /// <summary>Takes a committed puzzle's totals as the run's; extra items (rows of unknown puzzles, broken files) raise the total.</summary>
+    private void Advance(IngestionTotals next, RowCursor cursor)
+    {
+        var extra = next.ExtraItems != _totals.ExtraItems;
+        (_totals, _position, _cursor) = (next, _position + 1, cursor);
+        if (extra)
+        {
+            _control.Progress.SetTotal(_total + next.ExtraItems);
+        }
+    }
+
+    private async ValueTask CommitAsync(string? lastPuzzleId, List<ExplanationRecord> records, IngestionTotals totals, long position, RowCursor cursor, CancellationToken cancellationToken)
     {
         var jobId = _control.JobId;
         string? checkpoint = null;
         if (jobId is not null)
         {
-            var state = CreateCheckpoint(_totals);
-            state.LastPuzzleId = lastPuzzleId;
-            checkpoint = state.Serialize();
+            checkpoint = CreateCheckpoint(totals, position, cursor, lastPuzzleId).Serialize();
         }
 
         if (!_parameters.DryRun && (records.Count > 0 || checkpoint is not null))
@@ -519,11 +611,15 @@ internal sealed class IngestionPipeline
         }
     }
 
-    private IngestionCheckpoint CreateCheckpoint(IngestionTotals totals) => new()
+    private IngestionCheckpoint CreateCheckpoint(IngestionTotals totals, long position, RowCursor cursor, string? lastPuzzleId) => new()
     {
         Dataset = _parameters.Dataset,
         ModelFolder = _parameters.ModelFolder,
-        Position = _position,
+        Position = position,
+        LastPuzzleId = lastPuzzleId,
+        FileIndex = cursor.FileIndex,
+        TasksInFile = cursor.TasksInFile,
+        TailDone = cursor.TailDone,
         Totals = totals,
     };
 
@@ -540,6 +636,9 @@ internal sealed class IngestionPipeline
         }
     }
 }
+
+/// <summary>Where a run over files of rows is: the file, the tasks of it done, and whether the not-found tail is counted.</summary>
+internal readonly record struct RowCursor(int FileIndex, int TasksInFile, bool TailDone);
 
 /// <summary>A puzzle as the source gave it: read, missing, or broken.</summary>
 internal readonly struct PuzzleInput

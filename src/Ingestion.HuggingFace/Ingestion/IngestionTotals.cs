@@ -56,6 +56,12 @@ internal sealed class IngestionTotals
 
     public long DurationTicks { get; set; }
 
+    /// <summary>Items beyond the run's puzzles: rows of puzzles the set does not have, and files of rows that broke.</summary>
+    public long ExtraItems { get; set; }
+
+    /// <summary>Puzzles of the run that files of rows had rows of (the rest are not found).</summary>
+    public long SelectedSeen { get; set; }
+
     public long Puzzles => Succeeded + Failed + Skipped + NotFound;
 
     public void Add(PuzzleEvaluation evaluation)
@@ -172,6 +178,14 @@ internal sealed class IngestionCheckpoint
 
     public string? LastPuzzleId { get; set; }
 
+    /// <summary>Files of rows: the file the run is in, and how many of its tasks are done.</summary>
+    public int FileIndex { get; set; }
+
+    public int TasksInFile { get; set; }
+
+    /// <summary>Files of rows: whether the puzzles without rows have been counted.</summary>
+    public bool TailDone { get; set; }
+
     public IngestionTotals Totals { get; set; } = new();
 
     public string Serialize() => JsonSerializer.Serialize(this, JsonOptions);
@@ -185,7 +199,8 @@ internal sealed class IngestionCheckpoint
 
         try
         {
-            return JsonSerializer.Deserialize<IngestionCheckpoint>(text, JsonOptions);
+            var checkpoint = JsonSerializer.Deserialize<IngestionCheckpoint>(text, JsonOptions);
+            return checkpoint is { Version: 1, Totals: not null } ? checkpoint : null;
         }
         catch (JsonException)
         {

@@ -70,6 +70,12 @@ public sealed class ArcGrid : IEquatable<ArcGrid>
         }
 
         var width = rows[0]?.Count ?? 0;
+        if (width > MaxSize)
+        {
+            error = $"The grid has {width} columns; at most {MaxSize} are allowed.";
+            return false;
+        }
+
         var cells = new byte[rows.Count * width];
         for (var r = 0; r < rows.Count; r++)
         {
@@ -83,12 +89,6 @@ public sealed class ArcGrid : IEquatable<ArcGrid>
             if (row.Count != width)
             {
                 error = $"The grid is ragged: row 0 has {width} cells, row {r} has {row.Count}.";
-                return false;
-            }
-
-            if (width > MaxSize)
-            {
-                error = $"The grid has {width} columns; at most {MaxSize} are allowed.";
                 return false;
             }
 

@@ -91,14 +91,14 @@ public static class PuzzleEvaluator
         var records = new List<ExplanationRecord>(byAttempt.Count);
         foreach (var (number, attempts) in byAttempt)
         {
-            attempts.Sort(static (a, b) => a.PairIndex.CompareTo(b.PairIndex));
+            var ordered = attempts.OrderBy(static a => a.PairIndex); // stable: of two predictions for one pair, the first read is kept
             var predictions = new List<PredictionResult>(attempts.Count);
             long promptTokens = 0, completionTokens = 0, reasoningTokens = 0, totalTokens = 0;
             double cost = 0;
             var duration = TimeSpan.Zero;
             string? model = null, provider = null;
-            var previousPair = -1;
-            foreach (var attempt in attempts)
+            int? previousPair = null;
+            foreach (var attempt in ordered)
             {
                 if (attempt.PairIndex == previousPair)
                 {

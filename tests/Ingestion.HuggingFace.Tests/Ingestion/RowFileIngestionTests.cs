@@ -118,4 +118,67 @@ public sealed class RowFileIngestionTests : IAsyncLifetime
         ShouldMatchTheJsonRun(final, repository);
         final.RunCount.Should().Be(2);
     }
+
+    [Fact]
+    public async Task ALimit_TakesTheFirstPuzzlesOfTheSet_AndCountsTheMissingOnesAmongThem()
+    {
+        await using var harness = Harness();
+        var parameters = Parameters("parquet");
+        parameters.Limit = 30;
+        var final = await harness.RunAsync(parameters);
+
+        var first = _model.Tasks.OrderBy(static t => t.TaskId, StringComparer.Ordinal).Take(30).ToArray();
+        final.State.Should().Be(JobState.Completed, final.Error?.Message);
+        final.Progress.Total.Should().Be(30);
+        final.Progress.Processed.Should().Be(30);
+        final.Progress.Succeeded.Should().Be(first.Count(static t => t.Outcome == GeneratedPuzzleOutcome.Succeeded));
+        final.Counter("NotFound").Should().Be(first.Count(static t => t.Outcome != GeneratedPuzzleOutcome.Succeeded));
+        harness.Repository.GetAll().Select(static r => r.PuzzleId).Distinct().Should().BeSubsetOf(first.Select(static t => t.TaskId));
+    }
+
+    [Fact]
+    public async Task ARowOfAPuzzleTheSetDoesNotHave_FailsOnce_AndStopOnErrorSaysItOnce()
+    {
+        var folder = _temp.Combine("extra-json", _model.Folder);
+        Directory.CreateDirectory(folder);
+        var any = Directory.EnumerateFiles(Path.Combine(_generated.DatasetDirectory, _model.Folder), "*.json").First(f => !f.EndsWith("results.json", StringComparison.Ordinal));
+        File.Copy(any, Path.Combine(folder, "00000000.json"));
+        File.Copy(any, Path.Combine(folder, Path.GetFileName(any)));
+        Directory.CreateDirectory(_temp.Combine("extra", _model.Folder));
+        await SubmissionConverter.ConvertFolderToParquetAsync(folder, _temp.Combine("extra", _model.Folder, "part.parquet"));
+        await using var harness = Harness();
+
+        var tolerant = await harness.RunAsync(Parameters("extra"));
+        tolerant.State.Should().Be(JobState.Completed);
+        tolerant.Progress.Failed.Should().Be(1);
+        tolerant.Progress.Total.Should().Be(_model.Puzzles + 1, "the row of an unknown puzzle is an item of its own");
+        tolerant.Progress.Processed.Should().Be(tolerant.Progress.Total);
+        harness.JobLogLines(tolerant.Id).Should().Contain($"00000000 — failed: '00000000' is not a puzzle of Generated.");
+
+        var strict = Parameters("extra");
+        strict.StopOnError = true;
+        var stopped = await harness.RunAsync(strict);
+        stopped.State.Should().Be(JobState.Failed);
+        stopped.Error!.Message.Should().Be("Stopped on error: 00000000 — '00000000' is not a puzzle of Generated.");
+        stopped.Progress.Failed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ARepositoryThatFails_DuringARowFileRun_FailsTheJob_AndKeepsWholePuzzles()
+    {
+        var repository = new InMemoryExplanationRepository();
+        var gated = new GatedRepository(repository) { HoldAfter = 10 };
+        await using var harness = Harness(gated);
+        var job = await harness.StartAsync(Parameters("parquet"));
+        await gated.Held.OrTimeout();
+        gated.Failure = new IOException("database is locked");
+        gated.Release();
+
+        var final = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+
+        final.State.Should().Be(JobState.Failed);
+        final.Error!.Message.Should().Be("database is locked");
+        final.Progress.Failed.Should().Be(0, "the repository's failure is the job's, not a broken file's");
+        IngestionCheckpoint.TryParse(await repository.GetCheckpointAsync(job.Id))!.Position.Should().Be(11, "the held commit went through; the next one failed");
+    }
 }
