@@ -109,7 +109,7 @@ public class ParquetReadBenchmarks
                 }
 
                 var type = field.ClrType;
-                if (type == typeof(string))
+                if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
                 {
                     await rowGroup.ReadAsync(field, new string?[count].AsMemory()).ConfigureAwait(false);
                 }

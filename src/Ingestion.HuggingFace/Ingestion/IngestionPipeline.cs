@@ -22,6 +22,8 @@ internal enum SubmissionFormat
 /// </summary>
 internal sealed class IngestionPipeline
 {
+    private static readonly TimeSpan ResultsInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly HuggingFaceIngestionParameters _parameters;
     private readonly ISubmissionSource _source;
     private readonly ArcTaskSet _tasks;
@@ -35,6 +37,7 @@ internal sealed class IngestionPipeline
     private long _position;
     private RowCursor _cursor;
     private long _lastCheckpointSave;
+    private long _lastResultsPublished;
     private long _total;
 
     public IngestionPipeline(
@@ -106,7 +109,7 @@ internal sealed class IngestionPipeline
             await control.SaveCheckpoint(CreateCheckpoint(_totals, _position, _cursor, _control.Progress.CurrentItem).Serialize()).ConfigureAwait(false);
         }
 
-        PublishResults();
+        PublishResults(force: true);
         IngestionLog.Finished(
             _logger,
             _totals.Succeeded,
@@ -557,7 +560,7 @@ internal sealed class IngestionPipeline
             }
         }
 
-        PublishResults();
+        PublishResults(force: false);
     }
 
     private async ValueTask FailAsync(string id, string reason, IngestionTotals next, RowCursor cursor, CancellationToken cancellationToken)
@@ -623,12 +626,21 @@ internal sealed class IngestionPipeline
         Totals = totals,
     };
 
-    private void PublishResults()
+    /// <summary>Sets the summary so far as the job's results: a few times a second while running (a watcher sees it move), and at the end.</summary>
+    private void PublishResults(bool force)
     {
         if (_control.SetResult is not { } set)
         {
             return;
         }
+
+        var now = _time.GetTimestamp();
+        if (!force && _time.GetElapsedTime(_lastResultsPublished, now) < ResultsInterval)
+        {
+            return;
+        }
+
+        _lastResultsPublished = now;
 
         foreach (var (name, value) in _totals.Results())
         {

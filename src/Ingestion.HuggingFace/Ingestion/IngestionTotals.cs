@@ -161,12 +161,6 @@ internal sealed class IngestionTotals
 /// <summary>An ingestion's checkpoint: where it is in its puzzle sequence, and its totals up to there.</summary>
 internal sealed class IngestionCheckpoint
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
-
     public int Version { get; set; } = 1;
 
     public string Dataset { get; set; } = "";
@@ -188,7 +182,7 @@ internal sealed class IngestionCheckpoint
 
     public IngestionTotals Totals { get; set; } = new();
 
-    public string Serialize() => JsonSerializer.Serialize(this, JsonOptions);
+    public string Serialize() => JsonSerializer.Serialize(this, CheckpointJsonContext.Default.IngestionCheckpoint);
 
     public static IngestionCheckpoint? TryParse(string? text)
     {
@@ -199,7 +193,7 @@ internal sealed class IngestionCheckpoint
 
         try
         {
-            var checkpoint = JsonSerializer.Deserialize<IngestionCheckpoint>(text, JsonOptions);
+            var checkpoint = JsonSerializer.Deserialize(text, CheckpointJsonContext.Default.IngestionCheckpoint);
             return checkpoint is { Version: 1, Totals: not null } ? checkpoint : null;
         }
         catch (JsonException)
@@ -208,3 +202,8 @@ internal sealed class IngestionCheckpoint
         }
     }
 }
+
+/// <summary>The checkpoint's JSON, generated at build time: it is written once per puzzle.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IngestionCheckpoint))]
+internal sealed partial class CheckpointJsonContext : JsonSerializerContext;

@@ -41,27 +41,9 @@ internal sealed class SubmissionJsonLinesWriter : IDisposable
     /// <exception cref="ArgumentException">The task was already written, or has no id.</exception>
     public async ValueTask AddAsync(TaskSubmission submission, CancellationToken cancellationToken)
     {
-        // The messages name no parameter: the caller's parameter is the whole sequence, this is one of its elements.
-        if (submission is null || submission.Attempts is null)
-        {
-            throw new ArgumentException("The submissions contain a null task or a task with null attempts.");
-        }
-
-        if (string.IsNullOrEmpty(submission.TaskId) || !_taskIds.Add(submission.TaskId))
-        {
-            throw new ArgumentException(
-                string.IsNullOrEmpty(submission.TaskId)
-                    ? "A submission has no task id."
-                    : $"Task {submission.TaskId} comes twice; the lines of a task must be contiguous, so each task is written once.");
-        }
-
+        TaskSubmissionGrouper.CheckWritable(submission, _taskIds, "lines");
         foreach (var attempt in submission.Attempts)
         {
-            if (attempt is null)
-            {
-                throw new ArgumentException($"Task {submission.TaskId} has a null attempt.");
-            }
-
             WriteLine(submission.TaskId, attempt);
             if (_buffer.WrittenCount >= FlushBytes)
             {

@@ -56,4 +56,34 @@ internal sealed class TaskSubmissionGrouper
         _attempts = [];
         return completed;
     }
+
+    /// <summary>
+    /// Checks a task before a writer writes it: not null, with an id, no null attempt, and not written before (the
+    /// rows of a task are contiguous, so each task is written once). The messages name no parameter: the caller's
+    /// parameter is the whole sequence, this is one of its elements.
+    /// </summary>
+    /// <exception cref="ArgumentException">The task cannot be written.</exception>
+    public static void CheckWritable(TaskSubmission submission, HashSet<string> written, string unit)
+    {
+        if (submission is null || submission.Attempts is null)
+        {
+            throw new ArgumentException("The submissions contain a null task or a task with null attempts.");
+        }
+
+        if (string.IsNullOrEmpty(submission.TaskId) || !written.Add(submission.TaskId))
+        {
+            throw new ArgumentException(
+                string.IsNullOrEmpty(submission.TaskId)
+                    ? "A submission has no task id."
+                    : $"Task {submission.TaskId} comes twice; the {unit} of a task must be contiguous, so each task is written once.");
+        }
+
+        foreach (var attempt in submission.Attempts)
+        {
+            if (attempt is null)
+            {
+                throw new ArgumentException($"Task {submission.TaskId} has a null attempt.");
+            }
+        }
+    }
 }
