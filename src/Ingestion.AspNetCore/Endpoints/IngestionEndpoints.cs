@@ -149,10 +149,10 @@ internal static class IngestionEndpoints
         return kinds.Length == 1 ? kinds[0] : null;
     }
 
-    private static bool HasBody(HttpRequest request)
+    internal static bool HasBody(HttpRequest request)
         => request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
-    private static bool IsJson(string? contentType)
+    internal static bool IsJson(string? contentType)
         => MediaTypeHeaderValue.TryParse(contentType, out var media)
             && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                 || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
