@@ -15,6 +15,10 @@ missing=()
 if [ "${INGESTION_SKIP_REDIS_TESTS:-}" != "1" ]; then
   command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
+if [ "${INGESTION_SKIP_POSTGRES_TESTS:-}" != "1" ]; then
+  # The tests run initdb and pg_ctl from /usr/lib/postgresql/*/bin (the package does not put them on PATH).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "The tests need: ${missing[*]}. Install them (apt-get install ${missing[*]}) or run this as root." >&2
