@@ -12,43 +12,18 @@ namespace Ingestion.TestUtilities;
 /// Timestamps and durations here are whole milliseconds: a database column may keep no more (PostgreSQL keeps
 /// microseconds).
 /// </remarks>
-public abstract class ExplanationRepositoryContractTests : IAsyncLifetime
+public abstract class ExplanationRepositoryContractTests : ContractTests<IExplanationRepository>
 {
     private static readonly DateTimeOffset Epoch = new(2026, 12, 2, 14, 5, 9, 321, TimeSpan.Zero);
 
-    private IExplanationRepository? _repository;
-
     /// <summary>Gets the repository made for this test.</summary>
-    protected IExplanationRepository Repository => _repository ?? throw new InvalidOperationException("The repository is made in InitializeAsync.");
+    protected IExplanationRepository Repository => Subject;
 
     /// <summary>Makes a fresh, empty repository for one test.</summary>
     protected abstract Task<IExplanationRepository> CreateRepositoryAsync();
 
-    /// <summary>Releases what <see cref="CreateRepositoryAsync"/> made; by default disposes the repository if it is disposable.</summary>
-    protected virtual async Task DisposeRepositoryAsync(IExplanationRepository repository)
-    {
-        switch (repository)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
     /// <inheritdoc />
-    public async Task InitializeAsync() => _repository = await CreateRepositoryAsync();
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (_repository is not null)
-        {
-            await DisposeRepositoryAsync(_repository);
-        }
-    }
+    protected sealed override Task<IExplanationRepository> CreateSubjectAsync() => CreateRepositoryAsync();
 
     [Fact]
     public async Task Upsert_ThenGet_ReturnsTheRecordWithEveryFieldEqual()

@@ -14,14 +14,12 @@ namespace Ingestion.TestUtilities;
 /// Timestamps and durations here are whole milliseconds: a database column may keep no more (PostgreSQL keeps
 /// microseconds), and the history does not need more.
 /// </remarks>
-public abstract class JobStoreContractTests : IAsyncLifetime
+public abstract class JobStoreContractTests : ContractTests<IJobStore>
 {
     private static readonly DateTimeOffset Epoch = new(2026, 12, 1, 8, 30, 15, 123, TimeSpan.Zero);
 
-    private IJobStore? _store;
-
     /// <summary>Gets the store made for this test.</summary>
-    protected IJobStore Store => _store ?? throw new InvalidOperationException("The store is made in InitializeAsync.");
+    protected IJobStore Store => Subject;
 
     /// <summary>Every job state, for the round-trip theory.</summary>
     public static TheoryData<JobState> AllStates => [.. Enum.GetValues<JobState>()];
@@ -29,31 +27,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     /// <summary>Makes a fresh, empty store for one test.</summary>
     protected abstract Task<IJobStore> CreateStoreAsync();
 
-    /// <summary>Releases what <see cref="CreateStoreAsync"/> made; by default disposes the store if it is disposable.</summary>
-    protected virtual async Task DisposeStoreAsync(IJobStore store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
     /// <inheritdoc />
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (_store is not null)
-        {
-            await DisposeStoreAsync(_store);
-        }
-    }
+    protected sealed override Task<IJobStore> CreateSubjectAsync() => CreateStoreAsync();
 
     [Theory]
     [MemberData(nameof(AllStates))]

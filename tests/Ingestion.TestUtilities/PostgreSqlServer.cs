@@ -64,10 +64,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         Directory.CreateDirectory(root);
         Directory.CreateDirectory(Path.Combine(root, "socket"));
 
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort.OnLoopback();
 
         var server = new PostgreSqlServer(bin, root, asPostgresUser, port, "ingestion_test_" + Guid.NewGuid().ToString("N"));
         try

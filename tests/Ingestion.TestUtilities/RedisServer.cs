@@ -38,10 +38,7 @@ public sealed class RedisServer : IAsyncDisposable
                 "redis-server is not installed, and this test needs a real one. Run ./.ci/test.sh (it installs it with apt), or "
                 + "apt-get install redis-server; set INGESTION_SKIP_REDIS_TESTS=1 only to skip these tests knowingly.");
 
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort.OnLoopback();
 
         var start = new ProcessStartInfo(executable)
         {

@@ -295,8 +295,7 @@ public sealed partial class HuggingFaceIngestionService
     {
         SourceEntry? entry = format switch
         {
-            SubmissionFormat.Parquet => listing.FirstOrDefault(static f => f.Name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)),
-            SubmissionFormat.JsonLines => listing.FirstOrDefault(static f => f.Name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)),
+            SubmissionFormat.Parquet or SubmissionFormat.JsonLines => listing.FirstOrDefault(f => IngestionPipeline.IsRowFile(f, format)),
             _ => listing.FirstOrDefault(f => f.Name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
                 && (tasks?.Contains(Path.GetFileNameWithoutExtension(f.Name)) ?? !string.Equals(f.Name, "results.json", StringComparison.OrdinalIgnoreCase))),
         };
@@ -317,26 +316,14 @@ public sealed partial class HuggingFaceIngestionService
                 {
                     submission = await SubmissionJson.ReadTaskFileAsync(stream, Path.GetFileNameWithoutExtension(entry.Name), cancellationToken).ConfigureAwait(false);
                 }
-                else if (format == SubmissionFormat.JsonLines)
+                else
                 {
-                    await foreach (var first in SubmissionJsonLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+                    // Only the first task is read (for Parquet: the footer and the first row group, from a spooled copy
+                    // of a download, never one held in memory).
+                    await foreach (var first in IngestionPipeline.ReadRowsAsync(format, stream, cancellationToken).ConfigureAwait(false))
                     {
                         submission = first;
                         break;
-                    }
-                }
-                else
-                {
-                    // Parquet needs a seekable stream: a download is spooled to a temporary file (never held in memory);
-                    // the check then reads the footer and the first row group.
-                    var (seekable, _) = stream.CanSeek ? (stream, null) : await IngestionPipeline.SpoolAsync(stream, cancellationToken).ConfigureAwait(false);
-                    await using (seekable.ConfigureAwait(false))
-                    {
-                        await foreach (var first in SubmissionParquet.ReadAsync(seekable, cancellationToken).ConfigureAwait(false))
-                        {
-                            submission = first;
-                            break;
-                        }
                     }
                 }
 

@@ -58,16 +58,40 @@ internal sealed class IngestionPipeline
         _checkpointInterval = checkpointInterval;
     }
 
-    internal IngestionTotals Totals => _totals;
-
     public static SubmissionFormat DetectFormat(IReadOnlyList<SourceEntry> files)
     {
-        if (files.Any(static f => f.Name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)))
+        if (files.Any(static f => IsRowFile(f, SubmissionFormat.Parquet)))
         {
             return SubmissionFormat.Parquet;
         }
 
-        return files.Any(static f => f.Name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) ? SubmissionFormat.JsonLines : SubmissionFormat.TaskFiles;
+        return files.Any(static f => IsRowFile(f, SubmissionFormat.JsonLines)) ? SubmissionFormat.JsonLines : SubmissionFormat.TaskFiles;
+    }
+
+    /// <summary>Whether a file of a model folder holds rows of a format: <c>*.parquet</c> or <c>*.jsonl</c>.</summary>
+    public static bool IsRowFile(SourceEntry file, SubmissionFormat format)
+        => file.Name.EndsWith(format == SubmissionFormat.Parquet ? ".parquet" : ".jsonl", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads the submissions of a file of rows. Parquet is read from its footer back, so a download that cannot seek is
+    /// first spooled to a temporary file; <paramref name="stream"/> is then disposed, and the spool with the enumeration.
+    /// </summary>
+    public static async IAsyncEnumerable<TaskSubmission> ReadRowsAsync(
+        SubmissionFormat format,
+        Stream stream,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var readable = format == SubmissionFormat.Parquet && !stream.CanSeek ? await SpoolAsync(stream, cancellationToken).ConfigureAwait(false) : stream;
+        await using (readable.ConfigureAwait(false))
+        {
+            var rows = format == SubmissionFormat.Parquet
+                ? SubmissionParquet.ReadAsync(readable, cancellationToken)
+                : SubmissionJsonLines.ReadAsync(readable, cancellationToken);
+            await foreach (var submission in rows.ConfigureAwait(false))
+            {
+                yield return submission;
+            }
+        }
     }
 
     public async Task<IngestionTotals> RunAsync(PipelineControl control, CancellationToken cancellationToken)
@@ -270,8 +294,7 @@ internal sealed class IngestionPipeline
     {
         // The puzzles of the run are the first `total` of the set in id order, as with task files; rows of other
         // puzzles of the set are passed over, rows of puzzles the set does not have fail (as extra items).
-        var extension = format == SubmissionFormat.Parquet ? ".parquet" : ".jsonl";
-        var files = listing.Where(f => f.Name.EndsWith(extension, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var files = listing.Where(f => IsRowFile(f, format)).ToArray();
         var selected = new HashSet<string>(_tasks.TaskIds.Take(total), StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var delay = TimeSpan.FromMilliseconds(_parameters.DelayMs);
@@ -286,28 +309,21 @@ internal sealed class IngestionPipeline
             }
 
             var skip = f == resumeAt.FileIndex ? resumeAt.TasksInFile : 0;
-            string? spooled = null;
-            Stream? stream = null;
+            Stream stream;
             try
             {
-                try
-                {
-                    stream = await _source.OpenAsync(_parameters.ModelFolder, file.Name, file.ETag, cancellationToken).ConfigureAwait(false)
-                        ?? throw new FileNotFoundException($"{file.Name} was listed but is gone.");
-                    if (format == SubmissionFormat.Parquet && !stream.CanSeek)
-                    {
-                        (stream, spooled) = await SpoolAsync(stream, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception ex) when (!SourceErrors.IsFatal(ex, cancellationToken))
-                {
-                    await FailFileAsync(file.Name, f, SourceErrors.Describe(ex), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+                stream = await _source.OpenAsync(_parameters.ModelFolder, file.Name, file.ETag, cancellationToken).ConfigureAwait(false)
+                    ?? throw new FileNotFoundException($"{file.Name} was listed but is gone.");
+            }
+            catch (Exception ex) when (!SourceErrors.IsFatal(ex, cancellationToken))
+            {
+                await FailFileAsync(file.Name, f, SourceErrors.Describe(ex), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
 
-                var rows = format == SubmissionFormat.Parquet
-                    ? SubmissionParquet.ReadAsync(stream, cancellationToken)
-                    : SubmissionJsonLines.ReadAsync(stream, cancellationToken);
+            await using (stream.ConfigureAwait(false))
+            {
+                var rows = ReadRowsAsync(format, stream, cancellationToken);
                 var enumerator = rows.GetAsyncEnumerator(cancellationToken);
                 await using (enumerator.ConfigureAwait(false))
                 {
@@ -355,18 +371,6 @@ internal sealed class IngestionPipeline
                     }
                 }
             }
-            finally
-            {
-                if (stream is not null)
-                {
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                }
-
-                if (spooled is not null)
-                {
-                    File.Delete(spooled);
-                }
-            }
         }
 
         var missing = selected.Count - _totals.SelectedSeen;
@@ -388,7 +392,7 @@ internal sealed class IngestionPipeline
         => ProcessAsync(PuzzleInput.Broken(fileName, reason), new RowCursor(fileIndex + 1, 0, false), static t => t.ExtraItems++, cancellationToken);
 
     /// <summary>Copies a download to a temporary file only this user can read (Parquet is read from its footer back), deleted when closed.</summary>
-    internal static async Task<(Stream Stream, string Path)> SpoolAsync(Stream download, CancellationToken cancellationToken)
+    private static async Task<Stream> SpoolAsync(Stream download, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetTempPath(), "ingestion-" + Guid.NewGuid().ToString("N") + ".parquet");
         var options = new FileStreamOptions
@@ -413,7 +417,7 @@ internal sealed class IngestionPipeline
             }
 
             spool.Position = 0;
-            return (spool, path);
+            return spool;
         }
         catch
         {

@@ -25,7 +25,4 @@ internal static class SourceErrors
 
 /// <summary>A puzzle failed and the job was asked to stop on the first failure.</summary>
 internal sealed class PuzzleFailedException(string puzzleId, string reason)
-    : Exception($"Stopped on error: {puzzleId} — {reason}")
-{
-    public string PuzzleId { get; } = puzzleId;
-}
+    : Exception($"Stopped on error: {puzzleId} — {reason}");
