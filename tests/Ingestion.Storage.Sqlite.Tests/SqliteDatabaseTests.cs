@@ -93,6 +93,39 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Recovery_AtStartUp_MarksTheFilesLiveJobsInterrupted_AndLeavesTheOthers()
+    {
+        using (var before = _file.Open())
+        {
+            var store = new SqliteJobStore(before);
+            foreach (var (id, state) in new[] { ("running", JobState.Running), ("pausing", JobState.Pausing), ("paused", JobState.Paused), ("done", JobState.Completed) })
+            {
+                await store.SaveAsync(new JobSnapshot { Id = id, Kind = "import", State = state, CreatedAt = Epoch, Checkpoint = $"at {id}", RunCount = 1 }, CancellationToken.None);
+            }
+        }
+
+        var services = new ServiceCollection();
+        services.AddIngestion().UseSqliteStore(_file.Path);
+        var provider = services.BuildServiceProvider();
+        await using (provider)
+        {
+            (await provider.GetRequiredService<JobManager>().RecoverAsync()).Should().Be(3);
+        }
+
+        using var after = _file.Open();
+        var reopened = new SqliteJobStore(after);
+        foreach (var id in new[] { "running", "pausing", "paused" })
+        {
+            var job = await reopened.GetAsync(id, CancellationToken.None);
+            job!.State.Should().Be(JobState.Interrupted);
+            job.Checkpoint.Should().Be($"at {id}", "recovery keeps the checkpoint to resume from");
+            job.FinishedAt.Should().NotBeNull();
+        }
+
+        (await reopened.GetAsync("done", CancellationToken.None))!.State.Should().Be(JobState.Completed);
+    }
+
     private static object? ScalarOf(SqliteDatabase database, string sql)
     {
         using var connection = database.Open();
