@@ -126,6 +126,21 @@ public sealed class SqliteDatabaseTests : IDisposable
         (await reopened.GetAsync("done", CancellationToken.None))!.State.Should().Be(JobState.Completed);
     }
 
+    [Fact]
+    public async Task Commit_ThatFailsAfterItsFirstRecord_WritesNothing_AndKeepsTheOldCheckpoint()
+    {
+        using var database = _file.Open();
+        var repository = new SqliteExplanationRepository(database);
+        await repository.CommitAsync(new ExplanationCommit([Record("puzzle-a")], "job-1", "after puzzle-a"));
+
+        // The null record throws once puzzle-b's row has been written inside the transaction.
+        var commit = async () => await repository.CommitAsync(new ExplanationCommit([Record("puzzle-b"), null!], "job-1", "after puzzle-c"));
+
+        await commit.Should().ThrowAsync<ArgumentNullException>();
+        (await repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the transaction was rolled back");
+        (await repository.GetCheckpointAsync("job-1")).Should().Be("after puzzle-a");
+    }
+
     private static object? ScalarOf(SqliteDatabase database, string sql)
     {
         using var connection = database.Open();
