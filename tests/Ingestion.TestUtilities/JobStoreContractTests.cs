@@ -291,6 +291,51 @@ public abstract class JobStoreContractTests : ContractTests<IJobStore>
     }
 
     [Fact]
+    public async Task Query_ByParameter_MatchesTopLevelStringsExactly_AndCombinesWithStates()
+    {
+        async Task SaveAsync(string id, int minute, JobState state, string parameters)
+            => await Store.SaveAsync(Job(id, "import", state, minute, parameters: parameters), CancellationToken.None);
+
+        await SaveAsync("a", 0, JobState.Completed, """{"dataset":"arcprize/v1","modelFolder":"m1"}""");
+        await SaveAsync("b", 1, JobState.Failed, """{"dataset":"arcprize/v1","modelFolder":"m2"}""");
+        await SaveAsync("c", 2, JobState.Completed, """{"dataset":"arcprize/v2","modelFolder":"m1"}""");
+        await SaveAsync("d", 3, JobState.Completed, """{"dataset":"ARCPRIZE/V1"}""");
+        await SaveAsync("e", 4, JobState.Completed, """{"dataset":["arcprize/v1"]}""");
+        await SaveAsync("f", 5, JobState.Completed, """{"nested":{"dataset":"arcprize/v1"}}""");
+        await SaveAsync("g", 6, JobState.Completed, """{"limit":5}""");
+        await SaveAsync("h", 7, JobState.Completed, "{}");
+
+        async Task<IEnumerable<string>> IdsAsync(JobHistoryQuery query) => (await Store.QueryAsync(query, CancellationToken.None)).Items.Select(j => j.Id);
+
+        (await IdsAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string> { ["dataset"] = "arcprize/v1" } }))
+            .Should().Equal(["b", "a"], "only a top-level string equal to the value matches: not another case, an array or a nested value");
+        (await IdsAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string> { ["dataset"] = "arcprize/v1", ["modelFolder"] = "m1" } }))
+            .Should().Equal(["a"], "every filter applies");
+        (await IdsAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string> { ["dataset"] = "arcprize/v1" }, States = [JobState.Completed] }))
+            .Should().Equal(["a"]);
+        (await IdsAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string> { ["limit"] = "5" } }))
+            .Should().BeEmpty("a number is not the string \"5\"");
+        var page = await Store.QueryAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string> { ["dataset"] = "arcprize/v2" } }, CancellationToken.None);
+        page.TotalCount.Should().Be(1);
+        (await IdsAsync(new JobHistoryQuery { Parameters = new Dictionary<string, string>() })).Should().HaveCount(8, "an empty filter filters nothing");
+    }
+
+    [Theory]
+    [InlineData("data set")]
+    [InlineData("9lives")]
+    [InlineData("a'b")]
+    [InlineData("a.b")]
+    [InlineData("")]
+    public async Task Query_ByParameter_WithAMalformedName_IsRefused(string name)
+    {
+        var query = new JobHistoryQuery { Parameters = new Dictionary<string, string> { [name] = "x" } };
+
+        var act = async () => await Store.QueryAsync(query, CancellationToken.None);
+
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage("*parameter name*");
+    }
+
+    [Fact]
     public async Task Query_SeesAStateChange_OfAReplacedJob()
     {
         await Store.SaveAsync(Job("job-1", "import", JobState.Running, 0), CancellationToken.None);
@@ -422,8 +467,9 @@ public abstract class JobStoreContractTests : ContractTests<IJobStore>
         LastSeq = 9_876_543_210,
     };
 
-    private static JobSnapshot Job(string id, string kind, JobState state, int minute, string? checkpoint = null) => new()
+    private static JobSnapshot Job(string id, string kind, JobState state, int minute, string? checkpoint = null, string? parameters = null) => new()
     {
+        Parameters = Json(parameters ?? "{}"),
         Id = id,
         Kind = kind,
         State = state,

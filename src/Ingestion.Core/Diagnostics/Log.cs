@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Error, "Job {JobId} ({Kind}) failed.")]
     public static partial void JobFailed(ILogger logger, string jobId, string kind, Exception exception);
 
+    [LoggerMessage(11, LogLevel.Warning, "Job {JobId} ({Kind}) stopped and is Interrupted; it can be resumed from its last checkpoint.")]
+    public static partial void JobInterruptedByBody(ILogger logger, string jobId, string kind, Exception exception);
+
     [LoggerMessage(6, LogLevel.Warning, "Job {JobId} ({Kind}) did not stop within the shutdown grace period of {GracePeriod}; it is marked Interrupted at its last checkpoint.")]
     public static partial void JobDidNotStop(ILogger logger, string jobId, string kind, TimeSpan gracePeriod);
 

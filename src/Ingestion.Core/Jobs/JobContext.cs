@@ -81,7 +81,10 @@ public sealed class JobContext
     /// </summary>
     /// <param name="checkpoint">An opaque string; JSON if you need structure.</param>
     /// <returns>A task that completes when the checkpoint is stored.</returns>
-    /// <exception cref="InvalidOperationException">The store could not save it; the inner exception says why.</exception>
+    /// <exception cref="JobInterruptedException">
+    /// The store could not save it; the inner exception says why. Let it end the body: the run becomes
+    /// <see cref="JobState.Interrupted"/>, resumable from the last checkpoint that was saved.
+    /// </exception>
     public ValueTask SaveCheckpointAsync(string checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);

@@ -11,6 +11,8 @@ internal sealed class SqliteJobStore : IJobStore
 {
     private const string Columns = "id, kind, name, state, parameters, progress, created_at, started_at, finished_at, cancellation_requested, error, checkpoint, results, run_count, last_seq";
 
+    private static readonly Dictionary<string, string> EmptyParameters = [];
+
     private readonly SqliteDatabase _database;
 
     public SqliteJobStore(SqliteDatabase database)
@@ -127,6 +129,22 @@ internal sealed class SqliteJobStore : IJobStore
                         }
 
                         where.Append(')');
+                    }
+
+                    var f = 0;
+                    foreach (var (parameter, value) in query.Parameters ?? EmptyParameters)
+                    {
+                        // Names are identifiers (checked by Validate), so they are safe in a JSON path.
+                        var path = string.Create(CultureInfo.InvariantCulture, $"$p{f}");
+                        var text = string.Create(CultureInfo.InvariantCulture, $"$v{f}");
+                        where.Append(CultureInfo.InvariantCulture, $" AND json_type(parameters, {path}) = 'text' AND json_extract(parameters, {path}) = {text}");
+                        foreach (var command in (ReadOnlySpan<SqliteCommand>)[count, select])
+                        {
+                            command.Parameters.AddWithValue(path, "$." + parameter);
+                            command.Parameters.AddWithValue(text, value);
+                        }
+
+                        f++;
                     }
 
                     count.CommandText = $"SELECT COUNT(*) FROM jobs WHERE 1 = 1{where};";

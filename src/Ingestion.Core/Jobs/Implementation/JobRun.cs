@@ -440,7 +440,7 @@ internal sealed class JobRun
         var failure = await SaveAsync().ConfigureAwait(false);
         if (failure is not null)
         {
-            throw new InvalidOperationException($"The checkpoint of job {Id} could not be saved: {failure.Message}", failure);
+            throw new JobInterruptedException($"The checkpoint of job {Id} could not be saved: {failure.Message}", failure);
         }
     }
 
@@ -585,14 +585,22 @@ internal sealed class JobRun
         }
 
         var outcome = DecideOutcome(failure);
+        var error = (JobError?)null;
         if (outcome == JobState.Failed)
         {
             Log.JobFailed(_manager.Logger, Id, Kind, failure!);
             activity?.SetStatus(ActivityStatusCode.Error, failure!.Message);
+            error = JobError.FromException(failure!);
+        }
+        else if (outcome == JobState.Interrupted && failure is JobInterruptedException interruption)
+        {
+            Log.JobInterruptedByBody(_manager.Logger, Id, Kind, interruption);
+            activity?.SetStatus(ActivityStatusCode.Error, interruption.Message);
+            error = JobError.FromException(interruption);
         }
 
         activity?.SetTag("ingestion.job.state", outcome.ToString());
-        await FinishAsync(outcome, outcome == JobState.Failed ? JobError.FromException(failure!) : null).ConfigureAwait(false);
+        await FinishAsync(outcome, error).ConfigureAwait(false);
     }
 
     private JobState DecideOutcome(Exception? failure)
@@ -609,6 +617,12 @@ internal sealed class JobRun
             if (stoppedByUs && _interruptRequested)
             {
                 return JobState.Interrupted;
+            }
+
+            // The body says it can go on later: a cancel asked for stands, as above; otherwise it is resumable.
+            if (failure is JobInterruptedException)
+            {
+                return _cancelRequested ? JobState.Cancelled : JobState.Interrupted;
             }
 
             return failure is null ? JobState.Completed : JobState.Failed;
@@ -794,7 +808,7 @@ internal sealed class JobRun
         Timestamp = _manager.TimeProvider.GetUtcNow(),
         State = state,
         PreviousState = previous,
-        Error = state == JobState.Failed ? _error : null,
+        Error = state is JobState.Failed or JobState.Interrupted ? _error : null,
     });
 
     private void Publish(JobEvent jobEvent)
