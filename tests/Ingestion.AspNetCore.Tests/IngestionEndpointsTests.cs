@@ -238,6 +238,27 @@ public class IngestionEndpointsTests
         await host.Client.PostAsync($"api/admin/cancel-ingestion/{live}", null);
     }
 
+    [Fact]
+    public async Task History_FiltersOnAParameter_SuchAsTheDataset()
+    {
+        await using var host = await EndpointsHost.StartAsync();
+        var ids = new Dictionary<string, string>();
+        foreach (var dataset in (string[])["arcprize/v1", "arcprize/v2", "arcprize/v1"])
+        {
+            var id = (await (await host.Client.StartAsync(new { items = 1, dataset })).JsonAsync()).GetProperty("jobId").GetString()!;
+            await host.Client.WaitForStateAsync(id, "completed");
+            ids[id] = dataset;
+        }
+
+        var page = await (await host.Client.GetAsync("api/admin/ingestion-history?parameters.dataset=arcprize%2Fv1&state=completed")).JsonAsync();
+
+        page.GetProperty("totalCount").GetInt32().Should().Be(2);
+        page.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString())
+            .Should().Equal(ids.Where(p => p.Value == "arcprize/v1").Select(p => p.Key).Reverse());
+        var none = await (await host.Client.GetAsync("api/admin/ingestion-history?parameters.dataset=arcprize%2Fv3")).JsonAsync();
+        none.GetProperty("totalCount").GetInt32().Should().Be(0);
+    }
+
     [Theory]
     [InlineData("?limit=0")]
     [InlineData("?limit=1001")]
@@ -245,6 +266,9 @@ public class IngestionEndpointsTests
     [InlineData("?offset=-1")]
     [InlineData("?state=sleeping")]
     [InlineData("?state=3")]
+    [InlineData("?parameters.=x")]
+    [InlineData("?parameters.data%20set=x")]
+    [InlineData("?parameters.dataset=a&parameters.dataset=b")]
     public async Task History_WithABadQuery_Answers400(string query)
     {
         await using var host = await EndpointsHost.StartAsync();

@@ -104,6 +104,8 @@ internal static class IngestionEndpoints
         return Results.Json(jobs, IngestionWireJson.Options);
     }
 
+    private const string ParameterFilterPrefix = "parameters.";
+
     public static async Task<IResult> HistoryAsync(HttpContext http)
     {
         var query = http.Request.Query;
@@ -123,6 +125,30 @@ internal static class IngestionEndpoints
             }
         }
 
+        // parameters.{name}={value}: jobs whose parameters have that top-level string, e.g. parameters.dataset=arcprize/x.
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
+        {
+            if (!key.StartsWith(ParameterFilterPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = key[ParameterFilterPrefix.Length..];
+            if (!JobHistoryQuery.IsValidParameterName(name))
+            {
+                problems.Add($"'{key}' does not name a parameter: use {ParameterFilterPrefix}{{name}}, the name of letters, digits and underscores.");
+            }
+            else if (values.Count != 1)
+            {
+                problems.Add($"'{key}' is given {values.Count} times; give it once.");
+            }
+            else
+            {
+                parameters[name] = values.ToString();
+            }
+        }
+
         if (problems.Count > 0)
         {
             return Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query", string.Join(" ", problems));
@@ -134,6 +160,7 @@ internal static class IngestionEndpoints
             Limit = limit,
             States = states.Count > 0 ? states : FinishedStates,
             Kind = query["kind"].ToString() is { Length: > 0 } kind ? kind : null,
+            Parameters = parameters.Count > 0 ? parameters : null,
         }, http.RequestAborted).ConfigureAwait(false);
         return Results.Json(page, IngestionWireJson.Options);
     }

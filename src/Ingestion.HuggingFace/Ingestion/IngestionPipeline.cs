@@ -1,3 +1,4 @@
+using Ingestion.Core;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -153,7 +154,14 @@ internal sealed class IngestionPipeline
         string? text = null;
         if (_control.JobId is not null)
         {
-            text = await _repository.GetCheckpointAsync(_control.JobId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                text = await _repository.GetCheckpointAsync(_control.JobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                throw StoreUnavailable("reading the job's checkpoint", puzzleId: null, ex);
+            }
         }
 
         text ??= _control.Checkpoint;
@@ -484,7 +492,16 @@ internal sealed class IngestionPipeline
             return;
         }
 
-        var existing = await _repository.GetModelNamesAsync(id, cancellationToken).ConfigureAwait(false);
+        IReadOnlySet<string> existing;
+        try
+        {
+            existing = await _repository.GetModelNamesAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw StoreUnavailable($"reading what is stored of {id}", id, ex);
+        }
+
         var write = new List<ExplanationRecord>(evaluation!.Records.Count);
         var present = new List<string>();
         foreach (var record in evaluation.Records)
@@ -602,7 +619,14 @@ internal sealed class IngestionPipeline
 
         if (!_parameters.DryRun && (records.Count > 0 || checkpoint is not null))
         {
-            await _repository.CommitAsync(new ExplanationCommit(records, jobId, checkpoint), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _repository.CommitAsync(new ExplanationCommit(records, jobId, checkpoint), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                throw StoreUnavailable("writing the records of " + (lastPuzzleId ?? "the job"), lastPuzzleId, ex);
+            }
         }
 
         // The job store's copy is for the history, and the only one in a dry run (which writes nothing to the
@@ -616,6 +640,27 @@ internal sealed class IngestionPipeline
                 await _control.SaveCheckpoint(checkpoint).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether an exception from the repository means the store failed (it went away, is read-only, timed out), as
+    /// opposed to the job being cancelled. Its transaction did not commit, so nothing of the puzzle is stored.
+    /// </summary>
+    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)
+        => exception is not JobInterruptedException
+            && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>
+    /// Ends the run as Interrupted, not Failed: the records and checkpoint commit together, so the store holds whole
+    /// puzzles only and its checkpoint matches them; once the store is back, resume carries on from there.
+    /// </summary>
+    private JobInterruptedException StoreUnavailable(string what, string? puzzleId, Exception exception)
+    {
+        var committed = _position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var notWritten = puzzleId is null ? string.Empty : $" Nothing of {puzzleId} was written;";
+        return new JobInterruptedException(
+            $"The explanation store failed while {what}: {exception.Message}{notWritten} {committed} puzzles are committed with the checkpoint. Resume the job once the store is back.",
+            exception);
     }
 
     private IngestionCheckpoint CreateCheckpoint(IngestionTotals totals, long position, RowCursor cursor, string? lastPuzzleId) => new()

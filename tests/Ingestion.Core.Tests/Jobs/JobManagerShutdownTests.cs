@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ingestion.Core.Tests.Jobs;
@@ -144,16 +145,61 @@ public class JobManagerShutdownTests
     }
 
     [Fact]
-    public async Task SaveCheckpoint_WhenTheStoreFails_FailsTheBodysCall_WithTheStoresError()
+    public async Task SaveCheckpoint_WhenTheStoreFails_InterruptsTheJob_WithTheStoresError_AndResumeGoesOnOnceItIsBack()
     {
         var store = new FailingStore { FailCheckpoints = true };
-        await using var fixture = new ManagerFixture(store: store);
+        var written = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        await using var fixture = new ManagerFixture(store: store, jobs: [CheckpointingBody.Registration("numbers", written, 5)]);
 
-        var job = await fixture.Manager.StartAsync(async (context, _) => await context.SaveCheckpointAsync("1"));
+        var job = await fixture.Manager.StartAsync("numbers");
+
+        var stopped = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        stopped.State.Should().Be(JobState.Interrupted, "a store that cannot take a checkpoint is not the job's fault; it can go on later");
+        stopped.Error!.Message.Should().Contain("checkpoint").And.Contain("database is gone");
+        stopped.Error.Type.Should().Be(typeof(JobInterruptedException).FullName);
+        fixture.Sink.EventsOf(job.Id).OfType<JobStateChangedEvent>().Last(e => e.State == JobState.Interrupted).Error!.Message.Should().Contain("database is gone");
+
+        store.FailCheckpoints = false;
+        (await fixture.Manager.ResumeAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        var final = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+
+        final.State.Should().Be(JobState.Completed);
+        final.Error.Should().BeNull();
+        final.RunCount.Should().Be(2);
+        written.Should().Equal([0, 1, 2, 3, 4], "in this process the resumed run starts after the checkpoint the body last asked for, saved or not");
+    }
+
+    [Fact]
+    public async Task ABodyThatThrowsJobInterrupted_IsInterrupted_WithItsMessage_NotFailed()
+    {
+        await using var fixture = new ManagerFixture();
+
+        var job = await fixture.Manager.StartAsync((_, _) => throw new JobInterruptedException("the disk is full; free space, then resume"));
 
         var final = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
-        final.State.Should().Be(JobState.Failed);
-        final.Error!.Message.Should().Contain("checkpoint").And.Contain("database is gone");
+        final.State.Should().Be(JobState.Interrupted);
+        final.Error!.Message.Should().Be("the disk is full; free space, then resume");
+        (await fixture.Manager.GetAsync(job.Id))!.State.Should().Be(JobState.Interrupted);
+        fixture.Logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains(job.Id, StringComparison.Ordinal) && e.Message.Contains("can be resumed from its last checkpoint", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABodyThatThrowsJobInterrupted_AfterACancel_IsCancelled()
+    {
+        await using var fixture = new ManagerFixture();
+        var cancelled = new TaskCompletionSource();
+        var job = await fixture.Manager.StartAsync(async (context, ct) =>
+        {
+            await cancelled.Task;
+            throw new JobInterruptedException("the database went away");
+        });
+
+        await Wait.UntilAsync(async () => (await fixture.StateOf(job.Id)).State == JobState.Running, "the job runs");
+        (await fixture.Manager.CancelAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        cancelled.SetResult();
+
+        var final = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        final.State.Should().Be(JobState.Cancelled, "a cancel the user asked for stands");
     }
 
     [Fact]
@@ -199,7 +245,7 @@ public class JobManagerShutdownTests
 
         public bool FailEverything { get; init; }
 
-        public bool FailCheckpoints { get; init; }
+        public bool FailCheckpoints { get; set; }
 
         public ValueTask SaveAsync(JobSnapshot job, CancellationToken cancellationToken)
             => FailEverything || (FailCheckpoints && job.Checkpoint is not null)

@@ -185,12 +185,13 @@ public sealed class IngestionBehaviourTests : IDisposable
     }
 
     [Fact]
-    public async Task ARepositoryThatGoesAway_FailsTheJobClearly_WithWholePuzzlesOnly_AndARerunCompletesIt()
+    public async Task ARepositoryThatGoesAway_InterruptsTheJobClearly_WithWholePuzzlesOnly_AndResumeFinishesIt()
     {
+        JobSnapshot uninterrupted;
         InMemoryExplanationRepository expected;
         await using (var plain = Harness())
         {
-            await plain.RunAsync(Parameters());
+            uninterrupted = await plain.RunAsync(Parameters());
             expected = plain.Repository;
         }
 
@@ -201,20 +202,30 @@ public sealed class IngestionBehaviourTests : IDisposable
         await gated.Held.OrTimeout();
         gated.Failure = new IOException("disk I/O error: the database file is read-only");
         gated.Release();
-        var failed = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        var stopped = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
 
-        failed.State.Should().Be(JobState.Failed);
-        failed.Error!.Message.Should().Be("disk I/O error: the database file is read-only");
+        stopped.State.Should().Be(JobState.Interrupted, "the store went away; the job did not fail, it can go on");
+        stopped.Error!.Message.Should().StartWith("The explanation store failed while writing the records of ")
+            .And.Contain("disk I/O error: the database file is read-only")
+            .And.Contain("4 puzzles are committed with the checkpoint. Resume the job once the store is back.");
         repository.Count.Should().Be(8, "four whole puzzles, nothing half-written");
         IngestionCheckpoint.TryParse(await repository.GetCheckpointAsync(job.Id))!.Position.Should().Be(4);
 
+        var stillDown = await harness.Manager.ResumeAsync(job.Id);
+        stillDown.Status.Should().Be(JobCommandStatus.Applied);
+        (await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout()).State.Should().Be(JobState.Interrupted, "the store is still down: nothing more is written");
+        repository.Count.Should().Be(8);
+
         gated.Failure = null;
-        var final = await harness.RunAsync(Parameters());
+        (await harness.Manager.ResumeAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        var final = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
 
         final.State.Should().Be(JobState.Completed);
-        final.Progress.Skipped.Should().Be(4);
-        final.Progress.Succeeded.Should().Be(6);
-        final.Counter("AttemptsSaved").Should().Be(12);
+        final.Error.Should().BeNull("the error was the interrupted run's");
+        final.Progress.Succeeded.Should().Be(uninterrupted.Progress.Succeeded);
+        final.Progress.Skipped.Should().Be(uninterrupted.Progress.Skipped);
+        final.Progress.Failed.Should().Be(uninterrupted.Progress.Failed);
+        final.Counter("AttemptsSaved").Should().Be(uninterrupted.Counter("AttemptsSaved"));
         repository.GetAll().Select(static r => (r.PuzzleId, r.ModelName)).Should().Equal(expected.GetAll().Select(static r => (r.PuzzleId, r.ModelName)));
     }
 }

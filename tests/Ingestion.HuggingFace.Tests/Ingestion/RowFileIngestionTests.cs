@@ -164,7 +164,7 @@ public sealed class RowFileIngestionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARepositoryThatFails_DuringARowFileRun_FailsTheJob_AndKeepsWholePuzzles()
+    public async Task ARepositoryThatFails_DuringARowFileRun_InterruptsTheJob_KeepsWholePuzzles_AndResumeFinishesIt()
     {
         var repository = new InMemoryExplanationRepository();
         var gated = new GatedRepository(repository) { HoldAfter = 10 };
@@ -176,9 +176,24 @@ public sealed class RowFileIngestionTests : IAsyncLifetime
 
         var final = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
 
-        final.State.Should().Be(JobState.Failed);
-        final.Error!.Message.Should().Be("database is locked");
+        final.State.Should().Be(JobState.Interrupted);
+        final.Error!.Message.Should().Contain("database is locked");
         final.Progress.Failed.Should().Be(0, "the repository's failure is the job's, not a broken file's");
         IngestionCheckpoint.TryParse(await repository.GetCheckpointAsync(job.Id))!.Position.Should().Be(11, "the held commit went through; the next one failed");
+
+        gated.Failure = null;
+        (await harness.Manager.ResumeAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        var resumed = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        resumed.State.Should().Be(JobState.Completed);
+        var expected = new InMemoryExplanationRepository();
+        await using (var plain = Harness(expected))
+        {
+            var uninterrupted = await plain.RunAsync(Parameters("parquet"));
+            resumed.Progress.Succeeded.Should().Be(uninterrupted.Progress.Succeeded);
+            resumed.Progress.Failed.Should().Be(uninterrupted.Progress.Failed);
+            resumed.Progress.Total.Should().Be(uninterrupted.Progress.Total);
+        }
+
+        repository.GetAll().Select(static r => (r.PuzzleId, r.ModelName)).Should().Equal(expected.GetAll().Select(static r => (r.PuzzleId, r.ModelName)));
     }
 }
