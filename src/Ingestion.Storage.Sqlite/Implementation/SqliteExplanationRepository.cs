@@ -224,7 +224,7 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         p.AddWithValue("$dataset", record.Dataset);
         p.AddWithValue("$source", record.Source);
         p.AddWithValue("$testPairs", record.TestPairs);
-        p.AddWithValue("$predictions", SqliteJson.WritePredictions(record.Predictions));
+        p.AddWithValue("$predictions", StoredJson.WritePredictions(record.Predictions));
         p.AddWithValue("$correctPredictions", record.CorrectPredictions);
         p.AddWithValue("$isCorrect", record.IsCorrect ? 1 : 0);
         p.AddWithValue("$accuracy", record.Accuracy);
@@ -237,7 +237,7 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         p.AddWithValue("$cost", record.Cost);
         p.AddWithValue("$durationTicks", record.Duration.Ticks);
         p.AddWithValue("$jobId", (object?)record.JobId ?? DBNull.Value);
-        p.AddWithValue("$ingestedAt", SqliteJson.FormatTime(record.IngestedAt));
+        p.AddWithValue("$ingestedAt", SqliteTime.Format(record.IngestedAt));
     }
 
     private static ExplanationRecord Read(SqliteDataReader reader) => new()
@@ -249,7 +249,7 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         Dataset = reader.GetString(4),
         Source = reader.GetString(5),
         TestPairs = reader.GetInt32(6),
-        Predictions = SqliteJson.ReadPredictions(reader.GetString(7)),
+        Predictions = StoredJson.ReadPredictions(reader.GetString(7)),
         Model = reader.IsDBNull(8) ? null : reader.GetString(8),
         Provider = reader.IsDBNull(9) ? null : reader.GetString(9),
         PromptTokens = reader.GetInt64(10),
@@ -259,6 +259,6 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         Cost = reader.GetDouble(14),
         Duration = TimeSpan.FromTicks(reader.GetInt64(15)),
         JobId = reader.IsDBNull(16) ? null : reader.GetString(16),
-        IngestedAt = SqliteJson.ParseTime(reader.GetString(17)),
+        IngestedAt = SqliteTime.Parse(reader.GetString(17)),
     };
 }

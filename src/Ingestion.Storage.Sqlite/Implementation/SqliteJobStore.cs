@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Ingestion.Core;
+using Ingestion.HuggingFace;
 using Microsoft.Data.Sqlite;
 
 namespace Ingestion.Storage.Sqlite;
@@ -50,15 +51,15 @@ internal sealed class SqliteJobStore : IJobStore
                 p.AddWithValue("$name", (object?)job.Name ?? DBNull.Value);
                 p.AddWithValue("$state", (int)job.State);
                 p.AddWithValue("$parameters", job.Parameters.GetRawText());
-                p.AddWithValue("$progress", SqliteJson.WriteProgress(job.Progress));
-                p.AddWithValue("$createdAt", SqliteJson.FormatTime(job.CreatedAt));
+                p.AddWithValue("$progress", StoredJson.WriteProgress(job.Progress));
+                p.AddWithValue("$createdAt", SqliteTime.Format(job.CreatedAt));
                 p.AddWithValue("$createdTicks", job.CreatedAt.UtcTicks);
-                p.AddWithValue("$startedAt", job.StartedAt is { } started ? SqliteJson.FormatTime(started) : DBNull.Value);
-                p.AddWithValue("$finishedAt", job.FinishedAt is { } finished ? SqliteJson.FormatTime(finished) : DBNull.Value);
+                p.AddWithValue("$startedAt", job.StartedAt is { } started ? SqliteTime.Format(started) : DBNull.Value);
+                p.AddWithValue("$finishedAt", job.FinishedAt is { } finished ? SqliteTime.Format(finished) : DBNull.Value);
                 p.AddWithValue("$cancellationRequested", job.IsCancellationRequested ? 1 : 0);
-                p.AddWithValue("$error", job.Error is { } error ? SqliteJson.WriteError(error) : DBNull.Value);
+                p.AddWithValue("$error", job.Error is { } error ? StoredJson.WriteError(error) : DBNull.Value);
                 p.AddWithValue("$checkpoint", (object?)job.Checkpoint ?? DBNull.Value);
-                p.AddWithValue("$results", SqliteJson.WriteResults(job.Results));
+                p.AddWithValue("$results", StoredJson.WriteResults(job.Results));
                 p.AddWithValue("$runCount", job.RunCount);
                 p.AddWithValue("$lastSeq", job.LastSeq);
                 p.AddWithValue("$dryRun", IsDryRun(job.Parameters) ? 1 : 0);
@@ -185,14 +186,14 @@ internal sealed class SqliteJobStore : IJobStore
             Name = reader.IsDBNull(2) ? null : reader.GetString(2),
             State = (JobState)reader.GetInt32(3),
             Parameters = parameters.RootElement.Clone(),
-            Progress = SqliteJson.ReadProgress(reader.GetString(5)),
-            CreatedAt = SqliteJson.ParseTime(reader.GetString(6)),
-            StartedAt = reader.IsDBNull(7) ? null : SqliteJson.ParseTime(reader.GetString(7)),
-            FinishedAt = reader.IsDBNull(8) ? null : SqliteJson.ParseTime(reader.GetString(8)),
+            Progress = StoredJson.ReadProgress(reader.GetString(5)),
+            CreatedAt = SqliteTime.Parse(reader.GetString(6)),
+            StartedAt = reader.IsDBNull(7) ? null : SqliteTime.Parse(reader.GetString(7)),
+            FinishedAt = reader.IsDBNull(8) ? null : SqliteTime.Parse(reader.GetString(8)),
             IsCancellationRequested = reader.GetInt32(9) != 0,
-            Error = reader.IsDBNull(10) ? null : SqliteJson.ReadError(reader.GetString(10)),
+            Error = reader.IsDBNull(10) ? null : StoredJson.ReadError(reader.GetString(10)),
             Checkpoint = reader.IsDBNull(11) ? null : reader.GetString(11),
-            Results = SqliteJson.ReadResults(reader.GetString(12)),
+            Results = StoredJson.ReadResults(reader.GetString(12)),
             RunCount = reader.GetInt32(13),
             LastSeq = reader.GetInt64(14),
         };

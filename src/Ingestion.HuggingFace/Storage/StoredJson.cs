@@ -1,21 +1,17 @@
-using System.Globalization;
 using System.Text.Json;
 using Ingestion.Core;
-using Ingestion.HuggingFace;
 
-namespace Ingestion.Storage.Sqlite;
+namespace Ingestion.HuggingFace;
 
 /// <summary>
-/// The JSON columns' shapes. They are written from private types of their own rather than from the public ones, so
-/// that a change to a public type's JSON (for the API) does not change what is on disk; times are kept in ticks.
+/// The shapes in which the database stores write a job's progress, error and results and a record's predictions as
+/// JSON. They are written from private types of their own rather than from the public ones, so that a change to a
+/// public type's JSON (for the API) does not change what is on disk; durations are kept in ticks. Shared by the SQLite
+/// and PostgreSQL stores, so that both keep one shape.
 /// </summary>
-internal static class SqliteJson
+internal static class StoredJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static string FormatTime(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
-
-    public static DateTimeOffset ParseTime(string value) => DateTimeOffset.ParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None);
 
     public static string WriteProgress(JobProgress progress) => JsonSerializer.Serialize(new ProgressRow
     {
