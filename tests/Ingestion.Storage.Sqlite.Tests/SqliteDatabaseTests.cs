@@ -26,7 +26,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             Checkpoint = "after puzzle-a",
             RunCount = 1,
         };
-        var record = Record("puzzle-a");
+        var record = SampleRecords.Record("puzzle-a");
         using (var first = _file.Open())
         {
             await new SqliteJobStore(first).SaveAsync(job, CancellationToken.None);
@@ -88,7 +88,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             store.Should().BeOfType<SqliteJobStore>();
             repository.Should().BeOfType<SqliteExplanationRepository>();
             provider.GetRequiredService<IJobStore>().Should().BeSameAs(store);
-            await repository.CommitAsync(new ExplanationCommit([Record("puzzle-b")], "job-2", "one"));
+            await repository.CommitAsync(new ExplanationCommit([SampleRecords.Record("puzzle-b")], "job-2", "one"));
             File.Exists(_file.Path).Should().BeTrue();
         }
     }
@@ -131,10 +131,10 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         using var database = _file.Open();
         var repository = new SqliteExplanationRepository(database);
-        await repository.CommitAsync(new ExplanationCommit([Record("puzzle-a")], "job-1", "after puzzle-a"));
+        await repository.CommitAsync(new ExplanationCommit([SampleRecords.Record("puzzle-a")], "job-1", "after puzzle-a"));
 
         // The null record throws once puzzle-b's row has been written inside the transaction.
-        var commit = async () => await repository.CommitAsync(new ExplanationCommit([Record("puzzle-b"), null!], "job-1", "after puzzle-c"));
+        var commit = async () => await repository.CommitAsync(new ExplanationCommit([SampleRecords.Record("puzzle-b"), null!], "job-1", "after puzzle-c"));
 
         await commit.Should().ThrowAsync<ArgumentNullException>();
         (await repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the transaction was rolled back");
@@ -148,18 +148,4 @@ public sealed class SqliteDatabaseTests : IDisposable
         command.CommandText = sql;
         return command.ExecuteScalar();
     }
-
-    private static ExplanationRecord Record(string puzzleId) => new()
-    {
-        PuzzleId = puzzleId,
-        ModelName = "model-x-attempt1",
-        ModelFolder = "model-x",
-        AttemptNumber = 1,
-        Dataset = "d",
-        Source = "ARC1-Eval",
-        TestPairs = 1,
-        Predictions = [new PredictionResult { PairIndex = 0, Predicted = ArcGrid.Create([[1, 2], [3, 4]]), IsCorrect = true }],
-        JobId = "job-1",
-        IngestedAt = Epoch,
-    };
 }
