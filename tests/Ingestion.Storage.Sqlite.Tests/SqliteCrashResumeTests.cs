@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Ingestion.Storage.Sqlite.Tests;
@@ -13,19 +12,6 @@ public sealed class SqliteCrashResumeTests : CrashResumeTests
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT puzzle_id, model_name, model_folder, attempt_number, dataset, source, test_pairs, predictions, correct_predictions,
-                   is_correct, accuracy, model, provider, prompt_tokens, completion_tokens, reasoning_tokens, total_tokens, cost, duration_ticks
-            FROM explanations ORDER BY puzzle_id, model_name;
-            """;
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
+        return await ReadExplanationsAsync(connection);
     }
 }

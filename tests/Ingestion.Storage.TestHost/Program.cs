@@ -22,6 +22,9 @@ switch (options["store"])
     case "sqlite":
         ingestion.UseSqliteStore(options["database"]);
         break;
+    case "postgresql":
+        ingestion.UsePostgreSqlStore(options["database"]);
+        break;
     default:
         Console.Error.WriteLine($"unknown store '{options["store"]}'");
         return 2;

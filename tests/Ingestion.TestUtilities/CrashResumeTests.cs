@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using FluentAssertions;
 using Ingestion.HuggingFace;
@@ -29,6 +31,26 @@ public abstract class CrashResumeTests : IAsyncLifetime
     /// sorted, so that two runs' tables compare as lists.
     /// </summary>
     protected abstract Task<IReadOnlyList<string>> ReadExplanationsAsync(string database);
+
+    /// <summary>Reads the explanations table as <see cref="ReadExplanationsAsync(string)"/> says, on an open connection (the query is the same on every store).</summary>
+    protected static async Task<IReadOnlyList<string>> ReadExplanationsAsync(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT puzzle_id, model_name, model_folder, attempt_number, dataset, source, test_pairs, predictions, correct_predictions,
+                   is_correct, accuracy, model, provider, prompt_tokens, completion_tokens, reasoning_tokens, total_tokens, cost, duration_ticks
+            FROM explanations ORDER BY puzzle_id, model_name;
+            """;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
 
     /// <summary>A scratch folder that lives as long as the test.</summary>
     protected string Root => _root?.FullName ?? throw new InvalidOperationException("Made in InitializeAsync.");
