@@ -153,16 +153,7 @@ public sealed class SqliteOutageTests : IAsyncLifetime
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT puzzle_id, model_name, attempt_number, predictions, correct_predictions, total_tokens, cost FROM explanations ORDER BY puzzle_id, model_name;";
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
+        return await CrashResumeTests.ReadExplanationsAsync(connection);
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string command, params string[] arguments)

@@ -33,7 +33,7 @@ public abstract class CrashResumeTests : IAsyncLifetime
     protected abstract Task<IReadOnlyList<string>> ReadExplanationsAsync(string database);
 
     /// <summary>Reads the explanations table as <see cref="ReadExplanationsAsync(string)"/> says, on an open connection (the query is the same on every store).</summary>
-    protected static async Task<IReadOnlyList<string>> ReadExplanationsAsync(DbConnection connection)
+    public static async Task<IReadOnlyList<string>> ReadExplanationsAsync(DbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
