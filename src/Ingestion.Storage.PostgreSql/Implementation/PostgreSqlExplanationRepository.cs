@@ -193,9 +193,13 @@ internal sealed class PostgreSqlExplanationRepository : IExplanationRepository
         p.Bind("modelName", NpgsqlDbType.Text, modelName);
     }
 
-    private static NpgsqlBatchCommand Upsert(ExplanationRecord record)
+    /// <summary>The plain insert of the same columns and parameters as the upsert (the benchmarks' baseline).</summary>
+    internal static readonly string InsertSql = UpsertSql[..UpsertSql.IndexOf("ON CONFLICT", StringComparison.Ordinal)];
+
+    /// <summary>The upsert of one record, or with <paramref name="sql"/> another statement with the same parameters.</summary>
+    internal static NpgsqlBatchCommand Upsert(ExplanationRecord record, string sql = UpsertSql)
     {
-        var command = new NpgsqlBatchCommand(UpsertSql);
+        var command = new NpgsqlBatchCommand(sql);
         var p = command.Parameters;
         p.Bind("puzzleId", NpgsqlDbType.Text, record.PuzzleId);
         p.Bind("modelName", NpgsqlDbType.Text, record.ModelName);

@@ -213,7 +213,11 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         return command;
     }
 
-    private static void Bind(SqliteCommand command, ExplanationRecord record)
+    /// <summary>The plain insert of the same columns and parameters as the upsert (the benchmarks' baseline).</summary>
+    internal static readonly string InsertSql = UpsertSql[..UpsertSql.IndexOf("ON CONFLICT", StringComparison.Ordinal)];
+
+    /// <summary>Binds a record to the upsert's (or <see cref="InsertSql"/>'s) parameters.</summary>
+    internal static void Bind(SqliteCommand command, ExplanationRecord record)
     {
         var p = command.Parameters;
         p.Clear();
