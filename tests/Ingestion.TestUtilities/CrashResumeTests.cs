@@ -17,6 +17,10 @@ public abstract class CrashResumeTests : IAsyncLifetime
 {
     private const string ModelFolder = "synthetic-medium";
     private const int Puzzles = 160;
+
+    // Slow enough that the job is still mid-run when the kill lands: 80 puzzles (1.6 s) are left after the second.
+    // A kill that came too late fails the test (the next host finds the job completed, not interrupted).
+    private const int KillableDelayMs = 20;
     private DirectoryInfo? _root;
     private GeneratedDataset? _dataset;
 
@@ -84,7 +88,7 @@ public abstract class CrashResumeTests : IAsyncLifetime
         string jobId;
         await using (var first = await StartHostAsync(database))
         {
-            jobId = await first.StartIngestionAsync(Parameters(delayMs: 8));
+            jobId = await first.StartIngestionAsync(Parameters(delayMs: KillableDelayMs));
             await first.WaitForJobAsync(jobId, static j => Processed(j) >= 30, "30 puzzles are done");
             await first.KillAsync();
         }

@@ -66,7 +66,7 @@ public abstract class StoreOutageTests : IAsyncLifetime
         var database = await CreateDatabaseAsync();
         await using var provider = Provider(database);
         var jobs = provider.GetRequiredService<IJobManager>();
-        var started = await jobs.StartAsync(HuggingFaceIngestionJob.Kind, Parameters(delayMs: 10));
+        var started = await jobs.StartAsync(HuggingFaceIngestionJob.Kind, Parameters(delayMs: 25));
         await Wait.UntilAsync(async () => (await jobs.GetAsync(started.Id))!.Progress.Processed >= 40, "40 puzzles are done");
 
         JobSnapshot stopped;
@@ -81,7 +81,8 @@ public abstract class StoreOutageTests : IAsyncLifetime
         }
 
         stopped.State.Should().Be(JobState.Interrupted, stopped.Error?.ToString());
-        stopped.Error!.Message.Should().StartWith("The explanation store failed while").And.Contain("Resume the job once the store is back.");
+        // Which write fails first decides the message: a puzzle's commit (most of the time) or the history's copy of the checkpoint.
+        stopped.Error!.Message.Should().Match(m => m.StartsWith("The explanation store failed while", StringComparison.Ordinal) || m.StartsWith("The checkpoint of job", StringComparison.Ordinal));
         CheckError(stopped.Error);
         stopped.Progress.Processed.Should().BeLessThan(uninterrupted.Progress.Processed, "the job stopped mid-run");
         var stored = await ReadTableAsync(database);

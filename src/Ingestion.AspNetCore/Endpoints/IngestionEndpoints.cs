@@ -129,7 +129,8 @@ internal static class IngestionEndpoints
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, values) in query)
         {
-            if (!key.StartsWith(ParameterFilterPrefix, StringComparison.Ordinal))
+            // Query keys are case-insensitive in ASP.NET Core; so is the prefix (the name after it is not).
+            if (!key.StartsWith(ParameterFilterPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

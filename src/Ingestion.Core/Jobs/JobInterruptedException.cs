@@ -8,7 +8,8 @@ namespace Ingestion.Core;
 /// </summary>
 /// <remarks>
 /// <see cref="JobContext.SaveCheckpointAsync"/> throws it when the job store cannot save the checkpoint. A cancel
-/// that the user asked for still wins: the run then ends <see cref="JobState.Cancelled"/>.
+/// that the user asked for still wins: the run then ends <see cref="JobState.Cancelled"/>. A job started from a
+/// delegate cannot be resumed, so for it the run ends <see cref="JobState.Failed"/> with the same error.
 /// </remarks>
 public sealed class JobInterruptedException : Exception
 {

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Net.Sockets;
 using Ingestion.Core;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -643,12 +645,29 @@ internal sealed class IngestionPipeline
     }
 
     /// <summary>
-    /// Whether an exception from the repository means the store failed (it went away, is read-only, timed out), as
-    /// opposed to the job being cancelled. Its transaction did not commit, so nothing of the puzzle is stored.
+    /// Whether an exception from the repository means the store failed in a way that can pass (it went away, its disk
+    /// is full, it timed out): a database exception other than a data error, an I/O error, a timeout, a socket error.
+    /// Its transaction did not commit, so nothing of the puzzle is stored. Anything else (a record the database refuses,
+    /// a bug) would fail again on resume, so it fails the job as it is.
     /// </summary>
     private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)
-        => exception is not JobInterruptedException
-            && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+    {
+        if (exception is JobInterruptedException || (exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        return exception switch
+        {
+            DbException database => !IsDataError(database.SqlState),
+            IOException or TimeoutException or SocketException => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>SQLSTATE classes that say the data or the statement is wrong: 22 data exception, 23 integrity constraint violation, 42 syntax error or access rule violation.</summary>
+    private static bool IsDataError(string? sqlState)
+        => sqlState is { Length: 5 } && (sqlState.StartsWith("22", StringComparison.Ordinal) || sqlState.StartsWith("23", StringComparison.Ordinal) || sqlState.StartsWith("42", StringComparison.Ordinal));
 
     /// <summary>
     /// Ends the run as Interrupted, not Failed: the records and checkpoint commit together, so the store holds whole

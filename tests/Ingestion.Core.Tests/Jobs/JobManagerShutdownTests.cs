@@ -166,15 +166,15 @@ public class JobManagerShutdownTests
         final.State.Should().Be(JobState.Completed);
         final.Error.Should().BeNull();
         final.RunCount.Should().Be(2);
-        written.Should().Equal([0, 1, 2, 3, 4], "in this process the resumed run starts after the checkpoint the body last asked for, saved or not");
+        written.Should().Equal([0, 0, 1, 2, 3, 4], "the checkpoint after item 0 was never saved, so the resumed run starts from the last one that was: none");
     }
 
     [Fact]
     public async Task ABodyThatThrowsJobInterrupted_IsInterrupted_WithItsMessage_NotFailed()
     {
-        await using var fixture = new ManagerFixture();
+        await using var fixture = new ManagerFixture(jobs: [JobRegistration.Create("disk", (_, _) => throw new JobInterruptedException("the disk is full; free space, then resume"))]);
 
-        var job = await fixture.Manager.StartAsync((_, _) => throw new JobInterruptedException("the disk is full; free space, then resume"));
+        var job = await fixture.Manager.StartAsync("disk");
 
         var final = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
         final.State.Should().Be(JobState.Interrupted);
@@ -184,15 +184,42 @@ public class JobManagerShutdownTests
     }
 
     [Fact]
-    public async Task ABodyThatThrowsJobInterrupted_AfterACancel_IsCancelled()
+    public async Task ADelegateBodyThatThrowsJobInterrupted_IsFailed_ForADelegateCannotBeResumed()
     {
         await using var fixture = new ManagerFixture();
+
+        var job = await fixture.Manager.StartAsync((_, _) => throw new JobInterruptedException("the disk is full"));
+
+        var final = await fixture.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        final.State.Should().Be(JobState.Failed);
+        final.Error!.Message.Should().Be("the disk is full");
+    }
+
+    [Fact]
+    public async Task AnInterruptedJobLoadedFromTheStore_KeepsItsError_InEveryAnswer()
+    {
+        var store = new InMemoryJobStore();
+        var error = new JobError { Type = typeof(JobInterruptedException).FullName!, Message = "the database went away" };
+        var interrupted = new JobSnapshot { Id = "job-1", Kind = "numbers", State = JobState.Interrupted, CreatedAt = DateTimeOffset.UnixEpoch, Error = error };
+        await store.SaveAsync(interrupted, CancellationToken.None);
+        await using var fixture = new ManagerFixture(store: store);
+
+        (await fixture.Manager.PauseAsync("job-1")).Status.Should().Be(JobCommandStatus.InvalidTransition, "a pause loads the job into memory, and is refused");
+
+        (await fixture.Manager.GetAsync("job-1"))!.Error!.Message.Should().Be("the database went away");
+        (await fixture.Manager.GetHistoryAsync()).Items.Single().Error!.Message.Should().Be("the database went away");
+    }
+
+    [Fact]
+    public async Task ABodyThatThrowsJobInterrupted_AfterACancel_IsCancelled()
+    {
         var cancelled = new TaskCompletionSource();
-        var job = await fixture.Manager.StartAsync(async (context, ct) =>
+        await using var fixture = new ManagerFixture(jobs: [JobRegistration.Create("db", async (_, _) =>
         {
             await cancelled.Task;
             throw new JobInterruptedException("the database went away");
-        });
+        })]);
+        var job = await fixture.Manager.StartAsync("db");
 
         await Wait.UntilAsync(async () => (await fixture.StateOf(job.Id)).State == JobState.Running, "the job runs");
         (await fixture.Manager.CancelAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);

@@ -228,4 +228,36 @@ public sealed class IngestionBehaviourTests : IDisposable
         final.Counter("AttemptsSaved").Should().Be(uninterrupted.Counter("AttemptsSaved"));
         repository.GetAll().Select(static r => (r.PuzzleId, r.ModelName)).Should().Equal(expected.GetAll().Select(static r => (r.PuzzleId, r.ModelName)));
     }
+
+    public static TheoryData<Exception> PermanentRepositoryFailures => new()
+    {
+        new InvalidOperationException("a bug in the repository"),
+        new RefusedRecordException("22021", "invalid byte sequence for encoding \"UTF8\": 0x00"),
+        new RefusedRecordException("23505", "duplicate key value violates unique constraint"),
+    };
+
+    [Theory]
+    [MemberData(nameof(PermanentRepositoryFailures))]
+    public async Task ARepositoryFailureThatWouldHappenAgain_FailsTheJob_WithTheRepositorysError(Exception failure)
+    {
+        var repository = new InMemoryExplanationRepository();
+        var gated = new GatedRepository(repository) { HoldAfter = 2 };
+        await using var harness = Harness(gated);
+        var job = await harness.StartAsync(Parameters());
+        await gated.Held.OrTimeout();
+        gated.Failure = failure;
+        gated.Release();
+
+        var final = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+
+        final.State.Should().Be(JobState.Failed, "a resume would stop at the same puzzle again");
+        final.Error!.Message.Should().Be(failure.Message);
+        repository.Count.Should().Be(6, "three whole puzzles, nothing half-written");
+    }
+
+    /// <summary>A database's refusal of the data itself, with its SQLSTATE (as PostgreSQL gives it).</summary>
+    public sealed class RefusedRecordException(string sqlState, string message) : System.Data.Common.DbException(message)
+    {
+        public override string SqlState => sqlState;
+    }
 }

@@ -160,6 +160,7 @@ internal sealed class JobRun
         {
             _state = JobState.Interrupted,
             _finishedAt = interrupted.FinishedAt,
+            _error = interrupted.Error,
             _finalized = true,
             _closed = true,
         };
@@ -432,14 +433,25 @@ internal sealed class JobRun
 
     public async ValueTask SaveCheckpointAsync(string checkpoint)
     {
+        string? previous;
         lock (_lock)
         {
+            previous = _checkpoint;
             _checkpoint = checkpoint;
         }
 
         var failure = await SaveAsync().ConfigureAwait(false);
         if (failure is not null)
         {
+            // A resume, in this process or after a restart, starts from the last checkpoint that was saved.
+            lock (_lock)
+            {
+                if (ReferenceEquals(_checkpoint, checkpoint))
+                {
+                    _checkpoint = previous;
+                }
+            }
+
             throw new JobInterruptedException($"The checkpoint of job {Id} could not be saved: {failure.Message}", failure);
         }
     }
@@ -619,8 +631,9 @@ internal sealed class JobRun
                 return JobState.Interrupted;
             }
 
-            // The body says it can go on later: a cancel asked for stands, as above; otherwise it is resumable.
-            if (failure is JobInterruptedException)
+            // The body says it can go on later: a cancel asked for stands, as above; otherwise it is resumable, unless
+            // it is a delegate, which cannot be resumed (it is Failed then, with the same error).
+            if (failure is JobInterruptedException && _body is null)
             {
                 return _cancelRequested ? JobState.Cancelled : JobState.Interrupted;
             }
