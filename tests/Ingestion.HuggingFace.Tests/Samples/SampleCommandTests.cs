@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Ingestion.HuggingFace.Tests.Samples;
 
 /// <summary>The console sample's commands, run as a process the way a user runs them.</summary>
@@ -9,28 +7,7 @@ public sealed class SampleCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string SampleDll()
-    {
-        // The sample is built with the tests (a project reference), in the same configuration.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        return Path.Combine(Repository.Root, "samples", "Ingestion.Samples.Console", "bin", configuration, "net10.0", "Ingestion.Samples.Console.dll");
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SampleDll());
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().OrTimeout(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => SampleProcess.RunAsync(arguments);
 
     [Fact]
     public async Task GenerateThenConvert_WritesADatasetAndAParquetFileThatReadsBack()
@@ -67,11 +44,11 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownArguments_PrintTheUsage()
+    public async Task UnknownArguments_SayWhichAndPrintTheUsage()
     {
         var result = await RunAsync("frobnicate");
 
         result.ExitCode.Should().Be(2);
-        result.Error.Should().StartWith("usage: ");
+        result.Error.Should().StartWith("error: ").And.Contain("frobnicate").And.Contain("usage: ").And.NotContain("   at ");
     }
 }
