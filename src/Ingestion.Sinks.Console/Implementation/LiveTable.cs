@@ -7,7 +7,7 @@ namespace Ingestion.Sinks.Console.Implementation;
 /// <summary>The renderables of live mode: the table of live jobs with the footer, a log line, a job's summary.</summary>
 internal static class LiveTable
 {
-    private const int BarWidth = 24;
+    private const int BarWidth = 20;
 
     public static IRenderable Build(IReadOnlyList<JobView> jobs, string? selectedJobId, string? footer)
     {
@@ -17,7 +17,9 @@ internal static class LiveTable
         }
 
         var table = new Table().Border(TableBorder.Simple).Expand();
-        table.AddColumns("", "job", "progress", "%", "ok", "failed", "skipped", "current", "rate", "ETA", "elapsed", "state");
+        table.AddColumns("", "job");
+        table.AddColumn(new TableColumn("progress").NoWrap());
+        table.AddColumns("%", "ok", "failed", "skipped", "current", "rate", "ETA", "elapsed", "state");
         foreach (var job in jobs)
         {
             var p = job.Progress;

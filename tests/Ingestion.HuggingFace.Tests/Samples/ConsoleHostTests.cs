@@ -86,6 +86,45 @@ public sealed partial class ConsoleHostTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task InATerminal_TheLiveTableShowsTheBarTheCountersAndPaused()
+    {
+        await GenerateAsync();
+        var session = "ingestion-" + Guid.NewGuid().ToString("N")[..8];
+        var command = string.Join(' ', ((string[])["dotnet", SampleProcess.Dll, .. Arguments("--delay", "50", "--concurrency", "1").Where(a => a != "--plain")]).Select(a => $"'{a}'"));
+        await RunTmuxAsync("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command + "; sleep 30");
+        try
+        {
+            var screen = "";
+            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Running", StringComparison.Ordinal), "the table is drawn");
+            await RunTmuxAsync("send-keys", "-t", session, "p");
+            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Paused", StringComparison.Ordinal), "the job shows paused");
+
+            screen.Should().Contain("━").And.Contain("synthetic-medium").And.Contain("paused").And.Contain("p pause · r resume · c cancel");
+            screen.Should().MatchRegex(@"\d+%\s+\d+\s+\d+\s+\d+", "percent, succeeded, failed and skipped are in the row");
+            await RunTmuxAsync("send-keys", "-t", session, "c");
+            await Wait.UntilAsync(async () => (await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Cancelled", StringComparison.Ordinal), "the job is cancelled");
+        }
+        finally
+        {
+            await RunTmuxAsync("kill-session", "-t", session);
+        }
+    }
+
+    private static async Task<string> RunTmuxAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var tmux = Process.Start(start)!;
+        var output = await tmux.StandardOutput.ReadToEndAsync();
+        await tmux.WaitForExitAsync();
+        return output;
+    }
+
     [Theory]
     [InlineData("--concurrency 0", "--concurrency must be a positive number")]
     [InlineData("--limit x", "--limit")]
