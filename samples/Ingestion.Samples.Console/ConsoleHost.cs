@@ -19,8 +19,18 @@ internal static class ConsoleHost
 
     public static async Task<int> RunAsync(RunSettings settings)
     {
+        if (settings.LocalPath is { } path && !Directory.Exists(path))
+        {
+            throw new UsageException($"--path {path}: no such folder.");
+        }
+
+        if (settings.Tasks is { } taskFolder && !Directory.Exists(taskFolder))
+        {
+            throw new UsageException($"--tasks {taskFolder}: no such folder.");
+        }
+
         var generated = settings.LocalPath is null && settings.HubUrl is null;
-        if (generated || settings.Tasks is null)
+        if (!settings.History && (generated || settings.Tasks is null))
         {
             await SampleData.EnsureDefaultAsync();
         }
@@ -72,14 +82,24 @@ internal static class ConsoleHost
         }
         else
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(database))!);
             ingestion.UseSqliteStore(database);
         }
 
         await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        foreach (var service in hosted)
+        List<IHostedService> hosted;
+        try
         {
-            await service.StartAsync(CancellationToken.None);
+            // Opens the store: migrations, recovery of the jobs a crash left live.
+            hosted = provider.GetServices<IHostedService>().ToList();
+            foreach (var service in hosted)
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new StoreUnavailableException($"the database cannot be opened ({(settings.IsPostgreSql ? "PostgreSQL" : database)}): {ex.Message}", ex);
         }
 
         var manager = provider.GetRequiredService<IJobManager>();

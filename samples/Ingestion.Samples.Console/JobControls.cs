@@ -37,6 +37,11 @@ internal sealed class JobControls(IJobManager manager, IIngestionConsole display
         {
             // The run ended.
         }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // stdin closed or went away, or a key came as the run was ending: no more commands, the run goes on.
+            display.WriteLine($"(commands are no longer read: {ex.Message})");
+        }
     }
 
     private async Task ReadKeysAsync(CancellationToken cancellationToken)
@@ -58,6 +63,11 @@ internal sealed class JobControls(IJobManager manager, IIngestionConsole display
         catch (OperationCanceledException)
         {
             // The run ended.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // stdin closed or went away, or a key came as the run was ending: no more commands, the run goes on.
+            display.WriteLine($"(commands are no longer read: {ex.Message})");
         }
         catch (InvalidOperationException)
         {

@@ -40,7 +40,7 @@ try
     // The host handles Ctrl+C itself: the first stops the jobs gracefully, the second exits.
     return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
-catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or UsageException)
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or UsageException or StoreUnavailableException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return ex is UsageException ? 2 : 1;

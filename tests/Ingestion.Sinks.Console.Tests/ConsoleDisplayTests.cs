@@ -151,6 +151,9 @@ public sealed class ConsoleDisplayTests
         {
             var job = await manager.StartAsync(async (context, ct) =>
             {
+                // First get the sink stuck on a line of its own, then do all the work while it stays stuck.
+                context.Logger.LogInformation("starting");
+                await Wait.UntilAsync(() => writer.Blocked, "the sink is stuck writing");
                 context.Progress.SetTotal(2000);
                 for (var i = 0; i < 2000; i++)
                 {
@@ -205,13 +208,15 @@ public sealed class ConsoleDisplayTests
     /// <summary>A writer whose first write blocks until released: a terminal that stopped reading.</summary>
     private sealed class BlockingWriter(ManualResetEventSlim release) : StringWriter
     {
-        public bool Blocked { get; private set; }
+        private volatile bool _blocked;
+
+        public bool Blocked => _blocked;
 
         public override void WriteLine(string? value)
         {
-            Blocked = true;
+            _blocked = true;
             release.Wait();
-            Blocked = false;
+            _blocked = false;
             base.WriteLine(value);
         }
     }

@@ -91,30 +91,33 @@ public sealed partial class ConsoleHostTests : IDisposable
     {
         await GenerateAsync();
         var session = "ingestion-" + Guid.NewGuid().ToString("N")[..8];
-        var command = string.Join(' ', ((string[])["dotnet", SampleProcess.Dll, .. Arguments("--delay", "50", "--concurrency", "1").Where(a => a != "--plain")]).Select(a => $"'{a}'"));
-        await RunTmuxAsync("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command + "; sleep 30");
+        var command = string.Join(' ', ((string[])["dotnet", SampleProcess.Dll, .. Arguments("--delay", "150", "--concurrency", "1").Where(a => a != "--plain")]).Select(a => $"'{a}'"));
+
+        // A server of the test's own (-L), not a user's; UTF-8 and a colour terminal; CI unset, as a CI runner's
+        // environment would otherwise make the host choose plain lines.
+        await RunTmuxAsync(session, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", $"env -u CI LANG=C.UTF-8 TERM=xterm-256color {command}; sleep 30");
         try
         {
             var screen = "";
-            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Running", StringComparison.Ordinal), "the table is drawn");
-            await RunTmuxAsync("send-keys", "-t", session, "p");
-            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Paused", StringComparison.Ordinal), "the job shows paused");
+            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync(session, "capture-pane", "-p", "-t", session)).Contains("Running", StringComparison.Ordinal), "the table is drawn");
+            await RunTmuxAsync(session, "send-keys", "-t", session, "p");
+            await Wait.UntilAsync(async () => (screen = await RunTmuxAsync(session, "capture-pane", "-p", "-t", session)).Contains("Paused", StringComparison.Ordinal), "the job shows paused");
 
             screen.Should().Contain("━").And.Contain("synthetic-medium").And.Contain("paused").And.Contain("p pause · r resume · c cancel");
             screen.Should().MatchRegex(@"\d+%\s+\d+\s+\d+\s+\d+", "percent, succeeded, failed and skipped are in the row");
-            await RunTmuxAsync("send-keys", "-t", session, "c");
-            await Wait.UntilAsync(async () => (await RunTmuxAsync("capture-pane", "-p", "-t", session)).Contains("Cancelled", StringComparison.Ordinal), "the job is cancelled");
+            await RunTmuxAsync(session, "send-keys", "-t", session, "c");
+            await Wait.UntilAsync(async () => (await RunTmuxAsync(session, "capture-pane", "-p", "-t", session)).Contains("Cancelled", StringComparison.Ordinal), "the job is cancelled");
         }
         finally
         {
-            await RunTmuxAsync("kill-session", "-t", session);
+            await RunTmuxAsync(session, "kill-server");
         }
     }
 
-    private static async Task<string> RunTmuxAsync(params string[] arguments)
+    private static async Task<string> RunTmuxAsync(string socket, params string[] arguments)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        foreach (var argument in (string[])["-u", "-L", socket, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

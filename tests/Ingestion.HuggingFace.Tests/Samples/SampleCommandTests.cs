@@ -44,6 +44,38 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NoArguments_TheReadmesCommand_IngestsTheEmbeddedDataset_AndExitsZero()
+    {
+        // What a newcomer runs (README.md), with stdin closed and output redirected, as in CI.
+        var result = await SampleProcess.RunAsync();
+
+        result.ExitCode.Should().Be(0, result.Output + result.Error);
+        result.Output.Should().MatchRegex(@"job [0-9a-f]{32} synthetic-medium: Completed");
+        result.Error.Should().NotContain("   at ", "no stack trace");
+        File.Exists(Path.Combine(Path.GetDirectoryName(SampleProcess.Dll)!, "sample-data", "generated.ok")).Should().BeTrue("the embedded dataset was generated whole");
+    }
+
+    [Fact]
+    public async Task ADatabaseThatCannotBeOpened_SaysSoInOneLine_AndExitsNonZero()
+    {
+        var directory = Directory.CreateTempSubdirectory("ingestion-sample-db-").FullName;
+        try
+        {
+            var notADatabase = Path.Combine(directory, "not-a-database.db");
+            await File.WriteAllTextAsync(notADatabase, "this is a text file, not SQLite");
+
+            var result = await SampleProcess.RunAsync("--database", notADatabase, "--plain");
+
+            result.ExitCode.Should().Be(1, result.Output + result.Error);
+            result.Error.Should().StartWith("error: the database cannot be opened").And.NotContain("   at ");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task UnknownArguments_SayWhichAndPrintTheUsage()
     {
         var result = await RunAsync("frobnicate");
