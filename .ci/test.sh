@@ -15,6 +15,8 @@ missing=()
 if [ "${INGESTION_SKIP_REDIS_TESTS:-}" != "1" ]; then
   command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 fi
+# The console sample's live display is rendered once in a pseudo-terminal.
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ "${INGESTION_SKIP_POSTGRES_TESTS:-}" != "1" ]; then
   # The tests run initdb and pg_ctl from /usr/lib/postgresql/*/bin (the package does not put them on PATH).
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)

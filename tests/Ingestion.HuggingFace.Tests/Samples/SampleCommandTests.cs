@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Ingestion.HuggingFace.Tests.Samples;
 
 /// <summary>The console sample's commands, run as a process the way a user runs them.</summary>
@@ -9,28 +7,7 @@ public sealed class SampleCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string SampleDll()
-    {
-        // The sample is built with the tests (a project reference), in the same configuration.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        return Path.Combine(Repository.Root, "samples", "Ingestion.Samples.Console", "bin", configuration, "net10.0", "Ingestion.Samples.Console.dll");
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SampleDll());
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().OrTimeout(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => SampleProcess.RunAsync(arguments);
 
     [Fact]
     public async Task GenerateThenConvert_WritesADatasetAndAParquetFileThatReadsBack()
@@ -67,11 +44,43 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownArguments_PrintTheUsage()
+    public async Task NoArguments_TheReadmesCommand_IngestsTheEmbeddedDataset_AndExitsZero()
+    {
+        // What a newcomer runs (README.md), with stdin closed and output redirected, as in CI.
+        var result = await SampleProcess.RunAsync();
+
+        result.ExitCode.Should().Be(0, result.Output + result.Error);
+        result.Output.Should().MatchRegex(@"job [0-9a-f]{32} synthetic-medium: Completed");
+        result.Error.Should().NotContain("   at ", "no stack trace");
+        File.Exists(Path.Combine(Path.GetDirectoryName(SampleProcess.Dll)!, "sample-data", "generated.ok")).Should().BeTrue("the embedded dataset was generated whole");
+    }
+
+    [Fact]
+    public async Task ADatabaseThatCannotBeOpened_SaysSoInOneLine_AndExitsNonZero()
+    {
+        var directory = Directory.CreateTempSubdirectory("ingestion-sample-db-").FullName;
+        try
+        {
+            var notADatabase = Path.Combine(directory, "not-a-database.db");
+            await File.WriteAllTextAsync(notADatabase, "this is a text file, not SQLite");
+
+            var result = await SampleProcess.RunAsync("--database", notADatabase, "--plain");
+
+            result.ExitCode.Should().Be(1, result.Output + result.Error);
+            result.Error.Should().StartWith("error: the database cannot be opened").And.NotContain("   at ");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownArguments_SayWhichAndPrintTheUsage()
     {
         var result = await RunAsync("frobnicate");
 
         result.ExitCode.Should().Be(2);
-        result.Error.Should().StartWith("usage: ");
+        result.Error.Should().StartWith("error: ").And.Contain("frobnicate").And.Contain("usage: ").And.NotContain("   at ");
     }
 }
