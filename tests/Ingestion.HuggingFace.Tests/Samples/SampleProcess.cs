@@ -13,13 +13,21 @@ internal sealed class SampleProcess : IDisposable
 
     private SampleProcess(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Started through perl, which puts SIGINT back to its default and execs dotnet (same pid): a process started in
+        // the background by a non-interactive shell (as CI may run the tests) inherits SIGINT ignored, and .NET keeps an
+        // inherited ignore, so the sample would never see the Ctrl+C the tests send. (perl is essential on Debian.)
+        var start = new ProcessStartInfo("perl")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in (string[])["-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";", "dotnet"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
         {
