@@ -336,8 +336,8 @@ internal static class SubmissionFactory
         writer.WriteString("start_timestamp", attempt.StartedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
         writer.WriteString("end_timestamp", attempt.EndedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
         writer.WriteStartArray("choices");
-        WriteChoice(writer, 0, "user", attempt.Prompt);
-        WriteChoice(writer, 1, "assistant", attempt.Assistant);
+        AttemptJson.WriteChoice(writer, 0, "user", attempt.Prompt);
+        AttemptJson.WriteChoice(writer, 1, "assistant", attempt.Assistant);
         writer.WriteEndArray();
         writer.WriteString("reasoning_summary", attempt.ReasoningSummary);
         writer.WriteStartObject("kwargs");
@@ -389,17 +389,6 @@ internal static class SubmissionFactory
 
         writer.WriteEndObject();
         writer.WriteBoolean("correct", attempt.IsCorrect);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteChoice(Utf8JsonWriter writer, int index, string role, string content)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("index", index);
-        writer.WriteStartObject("message");
-        writer.WriteString("role", role);
-        writer.WriteString("content", content);
-        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -249,7 +249,8 @@ internal static class AttemptJson
         writer.WriteEndArray();
     }
 
-    private static void WriteChoice(Utf8JsonWriter writer, int index, string role, string? content)
+    /// <summary>Writes one <c>choices</c> entry (<c>{index, message: {role, content}}</c>), nothing when there is no content; the generator writes submissions with it too.</summary>
+    internal static void WriteChoice(Utf8JsonWriter writer, int index, string role, string? content)
     {
         if (content is null)
         {
