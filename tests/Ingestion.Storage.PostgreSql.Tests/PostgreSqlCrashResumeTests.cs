@@ -5,26 +5,17 @@ namespace Ingestion.Storage.PostgreSql.Tests;
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlCrashResumeTests(PostgreSqlFixture postgres) : CrashResumeTests
 {
-    private readonly List<TestDatabase> _databases = [];
+    private readonly TestDatabases _databases = new(postgres);
 
     protected override string Store => "postgresql";
 
     public override async Task DisposeAsync()
     {
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
-
+        await _databases.DisposeAsync();
         await base.DisposeAsync();
     }
 
-    protected override async Task<string> CreateDatabaseAsync()
-    {
-        var database = await postgres.CreateDatabaseAsync();
-        _databases.Add(database);
-        return database.ConnectionString;
-    }
+    protected override Task<string> CreateDatabaseAsync() => _databases.CreateAsync();
 
     protected override async Task<IReadOnlyList<string>> ReadExplanationsAsync(string database)
     {

@@ -8,24 +8,15 @@ namespace Ingestion.Storage.PostgreSql.Tests;
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlOutageTests(PostgreSqlFixture postgres) : StoreOutageTests
 {
-    private readonly List<TestDatabase> _databases = [];
+    private readonly TestDatabases _databases = new(postgres);
 
     public override async Task DisposeAsync()
     {
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
-
+        await _databases.DisposeAsync();
         await base.DisposeAsync();
     }
 
-    protected override async Task<string> CreateDatabaseAsync()
-    {
-        var database = await postgres.CreateDatabaseAsync();
-        _databases.Add(database);
-        return database.ConnectionString;
-    }
+    protected override Task<string> CreateDatabaseAsync() => _databases.CreateAsync();
 
     protected override void UseStore(IIngestionBuilder builder, string database) => builder.UsePostgreSqlStore(database);
 
