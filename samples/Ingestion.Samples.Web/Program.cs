@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ingestion.Samples;
+using Ingestion.Samples.Web;
 using Ingestion.Samples.Web.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,6 +68,7 @@ app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapSessionEndpoints();
+app.MapPresetsEndpoint(localDataset);
 app.MapIngestionEndpoints();
 app.MapHuggingFaceEndpoints();
 app.MapIngestionWebSocket();
@@ -81,7 +83,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
         Console.WriteLine($"Listening on {address}");
     }
 
-    Console.WriteLine($"Dataset: {localDataset} (dataset \"generated/arc-synthetic\", source \"Generated\")");
+    Console.WriteLine($"Dataset: {localDataset} (dataset \"{Presets.GeneratedDataset}\", source \"Generated\")");
     Console.WriteLine($"Store: {(string.IsNullOrEmpty(postgreSql) ? Path.Combine(dataDirectory, "ingestion.db") : "PostgreSQL (ConnectionStrings:Ingestion)")}");
     Console.WriteLine(generatedKey
         ? $"API key (generated for this run; set Sample:ApiKey to keep one): {apiKey}"

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Ingestion.HuggingFace;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Ingestion.Samples.Web.Tests;
@@ -127,13 +126,13 @@ public sealed class WebSampleTests(WebSampleProcess sample) : IClassFixture<WebS
 
         var page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
-        page.Should().Contain("The dashboard comes next");
+        page.Should().Contain("<title>Ingestion dashboard</title>").And.Contain("<div id=\"root\">");
     }
 
     [Fact]
     public async Task ValidateAndStart_OnTheEmbeddedDataset_CompleteWithTheGeneratedCounts_AndTheHistoryShowsTheRun()
     {
-        var expected = await ExpectedAsync();
+        var expected = await GeneratedExpectations.ForAsync(Model);
         using var client = sample.CreateClient();
 
         using var validation = await client.PostAsJsonAsync("api/admin/validate-ingestion", Parameters);
@@ -175,20 +174,4 @@ public sealed class WebSampleTests(WebSampleProcess sample) : IClassFixture<WebS
 
     private static long Counter(JsonElement progress, string name) =>
         progress.GetProperty("counters").EnumerateObject().Single(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Value.GetInt64();
-
-    /// <summary>What the sample's generated dataset holds: the same generator and options, into a folder of the test's own.</summary>
-    private static async Task<GeneratedModelExpectation> ExpectedAsync()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "ingestion-web-expected-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            var dataset = await ArcDatasetGenerator.WriteAsync(new ArcDatasetGeneratorOptions { PuzzleCount = WebSampleProcess.Puzzles },
-                Path.Combine(directory, "puzzles"), Path.Combine(directory, "dataset"));
-            return dataset.GetModel(Model);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 }
