@@ -44,6 +44,11 @@ var ingestion = builder.Services.AddIngestion(o => o.ProgressInterval = TimeSpan
             o.AllowedHubUrls.Add(url);
         }
 
+        if (configuration["HuggingFace:Endpoint"] is { Length: > 0 } endpoint)
+        {
+            o.Hub.Endpoint = new Uri(endpoint);
+        }
+
         if (configuration["HuggingFace:Token"] is { Length: > 0 } token)
         {
             o.Hub.Token = token;

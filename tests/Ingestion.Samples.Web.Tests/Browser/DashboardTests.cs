@@ -31,7 +31,7 @@ public sealed class DashboardTests(BrowserFixture browser)
 
         // The bar and the counters advance.
         await dashboard.ExpectStateAsync("running");
-        await dashboard.WaitUntilProcessedAsync(3);
+        await dashboard.WaitUntilProcessedAsync(10);
         var percent = double.Parse((await dashboard.Dialog.GetByTestId("progress-bar").GetAttributeAsync("data-percent"))!, CultureInfo.InvariantCulture);
         percent.Should().BeGreaterThan(0).And.BeLessThan(100);
         (await dashboard.StatAsync("succeeded") + await dashboard.StatAsync("failed")).Should().BeGreaterThan(0);

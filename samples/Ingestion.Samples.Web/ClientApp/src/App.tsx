@@ -35,12 +35,14 @@ async function resync(store: JobStore) {
   for (const job of live) store.applyJob(job);
   for (const view of store.jobs()) {
     if (!liveIds.has(view.id) && !isFinal(view.job!.state)) {
-      await api.job(view.id).then((job) => store.applyStored(job), () => {});
+      const asOf = store.updatesOf(view.id);
+      await api.job(view.id).then((job) => store.applyStored(job, asOf), () => {});
     }
   }
 
+  const asOf = new Map(store.jobs().map((view) => [view.id, store.updatesOf(view.id)]));
   const interrupted = await api.history({ states: ["interrupted"], limit: 20 });
-  for (const job of interrupted.items) if (!liveIds.has(job.id)) store.applyStored(job);
+  for (const job of interrupted.items) if (!liveIds.has(job.id)) store.applyStored(job, asOf.get(job.id) ?? 0);
 }
 
 function ConnectionBadge() {

@@ -1,5 +1,5 @@
 import { RefreshCw } from "lucide-react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ValidationDialog, type FolderValidation } from "@/components/ValidationDialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,8 @@ import type { DatasetPreset, IngestionParameters, ModelFolder } from "@/lib/type
 import { formatNumber } from "@/lib/utils";
 
 const custom = "custom";
+
+const folder = (validation: FolderValidation | undefined) => validation?.folder ?? "";
 
 /** `https://huggingface.co/datasets/owner/name` (or `owner/name`) as the job's `hubUrl` and `dataset`. */
 export function parseDatasetUrl(text: string): { dataset: string; hubUrl: string | null } | null {
@@ -76,19 +78,24 @@ export function IngestionForm({ onStarted }: { onStarted: (jobIds: string[]) => 
     return preset ? { dataset: preset.dataset, hubUrl: preset.hubUrl, localPath: preset.localPath, source: preset.source } : null;
   }, [presetId, customUrl, presets]);
 
+  // Only the newest request's answer counts: typing a URL or switching presets quickly sends several.
+  const foldersRequest = useRef(0);
   const loadFolders = useCallback(async () => {
     if (!source) return;
+    const request = ++foldersRequest.current;
     setLoadingFolders(true);
     setFoldersError(null);
     try {
       const answer = await api.folders(source);
+      if (request !== foldersRequest.current) return;
       setFolders(answer.folders);
       setSelected((current) => new Set([...current].filter((name) => answer.folders.some((f) => f.name === name))));
     } catch (e) {
+      if (request !== foldersRequest.current) return;
       setFolders(null);
       setFoldersError((e as Error).message);
     } finally {
-      setLoadingFolders(false);
+      if (request === foldersRequest.current) setLoadingFolders(false);
     }
   }, [source]);
 
@@ -129,19 +136,28 @@ export function IngestionForm({ onStarted }: { onStarted: (jobIds: string[]) => 
     setValidating(false);
   };
 
+  // One job per folder. If one start is refused, the ones started before it run on: they leave the dialog (so that
+  // Start again does not start them twice) and the jobs list shows them.
   const startAll = async () => {
     setStarting(true);
     setStartError(null);
+    const ids: string[] = [];
+    const left = [...validations!];
     try {
-      const ids: string[] = [];
-      for (const { folder, result } of validations!) ids.push(await start(parameters(folder, result?.source), folder));
+      while (left.length > 0) {
+        const { folder, result } = left[0]!;
+        ids.push(await start(parameters(folder, result?.source), folder));
+        left.shift();
+      }
+
       setValidations(null);
-      onStarted(ids);
-      void loadFolders();
     } catch (e) {
-      setStartError((e as Error).message);
+      setValidations(left);
+      setStartError(`${folder(left[0])}: ${(e as Error).message}`);
     } finally {
       setStarting(false);
+      if (ids.length > 0) void loadFolders();
+      if (left.length === 0) onStarted(ids);
     }
   };
 

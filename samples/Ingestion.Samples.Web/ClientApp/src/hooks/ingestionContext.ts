@@ -1,4 +1,4 @@
-import { createContext, useContext, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
 import type { JobStore } from "@/lib/jobStore";
 import type { ConnectionStatus, Transport } from "@/lib/transport";
 
@@ -17,10 +17,8 @@ export function useIngestion(): Ingestion {
 
 export function useConnectionStatus(): ConnectionStatus {
   const { transport } = useIngestion();
-  return useSyncExternalStore(
-    (listener) => transport.onStatus(listener),
-    () => transport.status,
-  );
+  const subscribe = useCallback((listener: () => void) => transport.onStatus(listener), [transport]);
+  return useSyncExternalStore(subscribe, () => transport.status);
 }
 
 /** Every job the page knows, oldest first. */

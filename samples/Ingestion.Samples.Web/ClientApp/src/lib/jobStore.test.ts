@@ -143,4 +143,53 @@ describe("JobStore", () => {
     expect(stopped).toEqual([]);
     expect(s.jobs()).toHaveLength(1);
   });
+
+  it("keeps a gap's note apart from the event that has the gap's seq", () => {
+    const s = store();
+    s.apply({ type: "snapshot", job: snapshot(1), ...at(1) });
+    s.apply({ type: "gap", fromSeq: 2, toSeq: 5, dropped: 4, ...at(5) });
+    s.apply(log(5));
+    s.flush();
+
+    expect(s.get(id)!.logs.map((l) => l.level)).toEqual(["gap", "information"]);
+  });
+
+  it("ignores a stored snapshot asked for before newer events came (a resume meanwhile), and an earlier run's", () => {
+    const s = store();
+    s.applyStored(snapshot(30, "interrupted"));
+    const asOf = s.updatesOf(id);
+    s.apply(state(31, "running", "interrupted")); // resumed while the request was out
+    s.applyStored(snapshot(30, "interrupted"), asOf);
+    s.applyStored({ ...snapshot(20, "interrupted"), runCount: 0 });
+    s.flush();
+
+    expect(s.get(id)!.job!.state).toBe("running");
+  });
+
+  it("starts a new numbering when a later run comes with a lower seq (resumed by another page after a restart)", () => {
+    const s = store();
+    s.apply({ type: "snapshot", job: snapshot(50, "running", 20), ...at(50) });
+    s.apply(log(50));
+    s.apply({ type: "snapshot", job: { ...snapshot(31, "running", 22), runCount: 2 }, ...at(31) });
+    s.apply(log(50));
+    s.apply(progress(52, 23));
+    s.flush();
+
+    const view = s.get(id)!;
+    expect(view.job!.progress.processed).toBe(23);
+    expect(view.logs).toHaveLength(2);
+  });
+
+  it("hands React the same lines while only the progress changes", () => {
+    const s = store();
+    s.apply({ type: "snapshot", job: snapshot(1), ...at(1) });
+    s.apply(log(2));
+    s.flush();
+    const before = s.get(id)!.logs;
+    s.apply(progress(3, 1));
+    s.flush();
+
+    expect(s.get(id)!.logs).toBe(before);
+    expect(s.get(id)!.job!.progress.processed).toBe(1);
+  });
 });

@@ -53,6 +53,10 @@ interface Entry {
   epoch: number;
   /** A state that is not stopped was seen: the next stop is news (history refreshes). */
   wasLive: boolean;
+  /** Counts what was applied: a REST answer asked for before the last change is not the truth any more. */
+  updates: number;
+  /** The lines changed since the last view (else the view keeps the same array, and React skips the log). */
+  linesChanged: boolean;
 }
 
 type Schedule = (flush: () => void) => void;
@@ -101,9 +105,11 @@ export class JobStore {
     const entry = this.entry(event.jobId);
     switch (event.type) {
       case "snapshot":
+        this.newRunCheck(entry, event.job, event.seq);
         this.applySnapshot(entry, event.job, event.seq);
         break;
       case "completed":
+        this.newRunCheck(entry, event.summary, event.seq);
         this.applySnapshot(entry, event.summary, event.seq);
         break;
       case "state":
@@ -127,7 +133,7 @@ export class JobStore {
       case "gap":
         this.addLines(entry, [
           {
-            key: "",
+            key: `gap:${event.fromSeq}-${event.toSeq}`,
             order: 0,
             seq: event.seq,
             timestamp: event.timestamp,
@@ -140,24 +146,35 @@ export class JobStore {
     }
 
     entry.lastSeq = Math.max(entry.lastSeq, event.seq);
+    entry.updates++;
     this.changed(entry);
   }
 
   /**
    * A snapshot that is the truth whatever its `seq`: the job as the store has it, for a job no host runs (after a
    * restart, the new process numbers the job's events on from the stored `seq`, which may be below what the page saw).
+   * `asOf` is `updatesOf(jobId)` when the request was sent: if anything was applied since (the job was resumed
+   * meanwhile, say), the answer is older than what the page has, and is ignored; so is an earlier run's.
    */
-  applyStored(job: JobSnapshot): void {
+  applyStored(job: JobSnapshot, asOf?: number): void {
     const entry = this.entry(job.id);
-    if (entry.base && job.lastSeq < entry.lastSeq) {
-      entry.epoch++;
-      entry.floorSeq = 0;
-      entry.baseSeq = entry.stateSeq = entry.progressSeq = entry.lastSeq = -1;
-    }
-
+    if ((asOf !== undefined && entry.updates > asOf) || (entry.base && job.runCount < entry.base.runCount)) return;
+    if (entry.base && job.lastSeq < entry.lastSeq) this.renumber(entry);
     this.applySnapshot(entry, job, job.lastSeq);
     entry.lastSeq = Math.max(entry.lastSeq, job.lastSeq);
+    entry.updates++;
     this.changed(entry);
+  }
+
+  /** How many updates the job has had: pass it back to `applyStored` with the answer of a request sent now. */
+  updatesOf(jobId: string): number {
+    return this.entries.get(jobId)?.updates ?? 0;
+  }
+
+  /** What a (re)subscription asks for: the journal after this `seq`, or all of it (`null`) the first time. */
+  since(jobId: string): number | null {
+    const entry = this.entries.get(jobId);
+    return entry?.journalLoaded ? entry.lastSeq : null;
   }
 
   /** A REST answer for a job that may be live: applied like a `snapshot` event. */
@@ -209,11 +226,25 @@ export class JobStore {
         journalLoaded: false,
         epoch: 0,
         wasLive: false,
+        updates: 0,
+        linesChanged: false,
       };
       this.entries.set(id, entry);
     }
 
     return entry;
+  }
+
+  /** A new host process numbers the job's events on from a lower `seq`: start a new epoch, keep the old lines before it. */
+  private renumber(entry: Entry) {
+    entry.epoch++;
+    entry.floorSeq = 0;
+    entry.baseSeq = entry.stateSeq = entry.progressSeq = entry.lastSeq = -1;
+  }
+
+  /** A later run (resumed after a restart, maybe from another page) whose events are numbered below what was seen. */
+  private newRunCheck(entry: Entry, job: JobSnapshot, seq: number) {
+    if (entry.base && job.runCount > entry.base.runCount && seq < entry.lastSeq) this.renumber(entry);
   }
 
   private applySnapshot(entry: Entry, job: JobSnapshot, seq: number) {
@@ -238,13 +269,14 @@ export class JobStore {
     let sorted = true;
     for (const line of lines) {
       if (line.seq <= entry.floorSeq) continue;
-      const key = `${entry.epoch}:${line.seq}`;
+      const key = `${entry.epoch}:${line.key || line.seq}`;
       if (entry.keys.has(key)) continue;
       const order = entry.epoch * 2 ** 40 + line.seq;
       const last = entry.logs.at(-1);
       if (last && last.order > order) sorted = false;
       entry.keys.add(key);
       entry.logs.push({ ...line, key, order });
+      entry.linesChanged = true;
     }
 
     if (!sorted) entry.logs.sort((a, b) => a.order - b.order);
@@ -286,11 +318,14 @@ export class JobStore {
   }
 
   private view(entry: Entry): JobView {
+    const previous = this.views.get(entry.id);
+    const logs = entry.linesChanged || !previous ? [...entry.logs] : previous.logs;
+    entry.linesChanged = false;
     return {
       id: entry.id,
       job: this.compose(entry),
       lastSeq: entry.lastSeq,
-      logs: [...entry.logs],
+      logs,
       droppedLogs: entry.droppedLogs,
       journalLoaded: entry.journalLoaded,
     };

@@ -1,7 +1,7 @@
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from "@microsoft/signalr";
 import type { JobStore } from "./jobStore";
 import { delay, retryDelay, TransportBase } from "./transport";
-import type { JobCommand, JobEvent, SnapshotEvent } from "./types";
+import type { GapEvent, JobCommand, JobEvent, SnapshotEvent } from "./types";
 
 interface SubscribeAnswer {
   snapshot: SnapshotEvent;
@@ -9,7 +9,7 @@ interface SubscribeAnswer {
   fromStore: boolean;
 }
 
-const methods = ["OnSnapshot", "OnState", "OnProgress", "OnLog", "OnCompleted", "OnGap"] as const;
+const methods = ["OnSnapshot", "OnState", "OnProgress", "OnLog", "OnCompleted"] as const;
 const commands: Record<JobCommand, string> = { pause: "Pause", resume: "Resume", cancel: "Cancel" };
 
 /**
@@ -23,6 +23,7 @@ export class SignalRTransport extends TransportBase {
   private readonly connection: HubConnection;
   private readonly watched = new Set<string>();
   private stopped = false;
+  private connecting: Promise<void> | null = null;
 
   constructor(store: JobStore, url = "/hubs/ingestion") {
     super(store);
@@ -32,11 +33,16 @@ export class SignalRTransport extends TransportBase {
       .configureLogging(LogLevel.Warning)
       .build();
     for (const method of methods) this.connection.on(method, (event: JobEvent) => store.apply(event));
+    // The sink's queue dropped events for this client, or sends failed: the journal may still hold them, and the
+    // answer's snapshot has the job's state now. The gap itself is not applied, so that `since` stays below it.
+    this.connection.on("OnGap", (gap: GapEvent) => void this.replay(gap.jobId, gap.fromSeq - 1));
     this.connection.onreconnecting(() => this.setStatus("reconnecting"));
-    this.connection.onreconnected(() => void this.joined());
-    // Closed for good (the host stopped and said not to reconnect, or the retries gave up): start again.
+    // A new connection in no group yet; if joining fails, drop it and let the connect loop start over.
+    this.connection.onreconnected(() => void this.joined().catch(() => this.connection.stop()));
+    // Closed for good (the host stopped and said not to reconnect, or the retries gave up): start again, unless the
+    // connect loop itself closed it.
     this.connection.onclose(() => {
-      if (!this.stopped) {
+      if (!this.stopped && !this.connecting) {
         this.setStatus("reconnecting");
         void this.connect();
       }
@@ -72,14 +78,20 @@ export class SignalRTransport extends TransportBase {
     }
   }
 
-  private async connect() {
+  /** One connect loop at a time: the retries of a loop must not set off another one through `onclose`. */
+  private connect(): Promise<void> {
+    this.connecting ??= this.connectLoop().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  private async connectLoop() {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         if (this.connection.state === HubConnectionState.Disconnected) await this.connection.start();
         await this.joined();
         return;
       } catch {
-        if (this.connection.state === HubConnectionState.Connected) await this.connection.stop().catch(() => {});
+        if (this.connection.state !== HubConnectionState.Disconnected) await this.connection.stop().catch(() => {});
         await delay(retryDelay(attempt));
       }
     }
@@ -93,9 +105,12 @@ export class SignalRTransport extends TransportBase {
     this.setStatus("connected");
   }
 
-  private async subscribe(jobId: string) {
-    const view = this.store.get(jobId);
-    const since = view?.journalLoaded ? view.lastSeq : null;
+  private subscribe(jobId: string) {
+    return this.replay(jobId, this.store.since(jobId));
+  }
+
+  /** `Subscribe` on the all-jobs connection: the job's snapshot and its journal after `since` (live events come anyway). */
+  private async replay(jobId: string, since: number | null) {
     try {
       const answer = await this.connection.invoke<SubscribeAnswer>("Subscribe", jobId, since);
       if (answer.fromStore) {
@@ -105,7 +120,7 @@ export class SignalRTransport extends TransportBase {
       }
 
       for (const event of answer.events) this.store.apply(event);
-      this.store.markJournalLoaded(jobId);
+      if (this.watched.has(jobId)) this.store.markJournalLoaded(jobId);
     } catch {
       // An unknown job (a store that forgot it) or a connection that dropped: the next reconnect tries again.
     }

@@ -68,9 +68,9 @@ class JobSocket {
 
   connect(attempt = 0) {
     if (this.closed || this.socket) return;
-    const view = this.store.get(this.jobId);
+    const since = this.store.since(this.jobId);
     const query: Record<string, string> = { jobId: this.jobId };
-    if (view?.journalLoaded) query.since = String(view.lastSeq);
+    if (since !== null) query.since = String(since);
     const socket = new WebSocket(socketUrl(query));
     this.socket = socket;
     socket.onopen = () => (attempt = 0);
@@ -136,6 +136,8 @@ export class WebSocketTransport extends TransportBase {
 
   async stop() {
     this.stopped = true;
+    this.firstOpen?.();
+    this.firstOpen = null;
     this.all?.close(1000);
     for (const job of this.jobs.values()) job.close();
     this.jobs.clear();
