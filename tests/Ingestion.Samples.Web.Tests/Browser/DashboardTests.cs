@@ -46,6 +46,9 @@ public sealed class DashboardTests(BrowserFixture browser)
         await Expect(dashboard.Dialog.GetByTestId("pause")).ToBeDisabledAsync();
         await Expect(dashboard.Dialog.GetByTestId("resume")).ToBeEnabledAsync();
         await Expect(dashboard.Dialog.GetByTestId("eta")).ToHaveTextAsync("paused");
+        // The last progress sample before the pause may come just after the state change (samples go out at most every
+        // 100 ms); from then on nothing may move.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         var whilePaused = await dashboard.ProcessedAsync();
         var elapsedWhilePaused = await dashboard.Dialog.GetByTestId("elapsed").TextContentAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));
