@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FluentAssertions;
 
-namespace Ingestion.Orleans.Tests;
+namespace Ingestion.TestUtilities;
 
 /// <summary>
-/// One silo of the test cluster: tests/Ingestion.Orleans.TestHost as a process (<c>dotnet &lt;dll&gt;</c>, so that the
+/// One silo of a test or benchmark cluster: tests/Ingestion.Orleans.TestHost as a process (<c>dotnet &lt;dll&gt;</c>, so that the
 /// process a test kills is the app's own), with its control endpoints, WebSocket and hub on a free loopback port.
 /// </summary>
 public sealed partial class SiloProcess : IAsyncDisposable
