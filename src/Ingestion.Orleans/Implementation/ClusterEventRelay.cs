@@ -12,8 +12,9 @@ namespace Ingestion.Orleans;
 /// Carries events between hosts on one Redis channel: as a sink it publishes the events of the jobs this silo runs;
 /// as a hosted service it hands every other silo's events to this host's dispatcher, so that this host's sinks (the
 /// progress WebSocket, the SignalR hub, a console) see every job of the cluster as if it ran here. Pub/sub is at most
-/// once: while Redis is away, other hosts miss events; when it is back, each host fetches what it missed from the
-/// jobs' journals (a replay through each job's grain) and hands it to its sinks.
+/// once: while Redis is away, a silo keeps the events it could not publish (up to 10,000) and sends them, in order, when
+/// it is back; and each host, when its own subscription is back, fetches what it missed from the jobs' journals (a
+/// replay through each job's grain) and hands it to its sinks before the live events that came meanwhile.
 /// </summary>
 internal sealed partial class ClusterEventRelay(IServiceProvider services, IOptions<OrleansIngestionOptions> options, IHostApplicationLifetime lifetime, ILogger<ClusterEventRelay> logger)
     : IProgressSink, IHostedService, IAsyncDisposable
@@ -25,6 +26,9 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
 
     private JobManager Local => _local ??= services.GetRequiredService<JobManager>();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _remote = new(StringComparer.Ordinal);
+    private const int MaxUnsent = 10_000;
+    private readonly SemaphoreSlim _publishing = new(1, 1);
+    private readonly Queue<JobEvent> _unsent = new();
     private readonly Lock _catchUpLock = new();
     private readonly List<JobEvent> _held = [];
     private bool _catchingUp;
@@ -37,18 +41,30 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
         configuration.AbortOnConnectFail = false; // a Redis that is not up yet: connect when it is
         configuration.BacklogPolicy = BacklogPolicy.FailFast; // no stale events sent late: CatchUpAsync does it in order
         _redis = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        _redis.ConnectionFailed += (_, e) => Log.RedisLost(logger, e.EndPoint, e.Exception?.Message);
-        _redis.ConnectionRestored += (_, e) =>
+        _redis.ConnectionFailed += (_, e) =>
         {
-            Log.RedisBack(logger, e.EndPoint);
+            Log.RedisLost(logger, e.EndPoint, e.Exception?.Message);
+
+            // From now on live events wait: the first ones after the subscription is back may come before this host
+            // has fetched what it missed, and a sink skips what is older than what it has sent.
             if (e.ConnectionType == ConnectionType.Subscription)
             {
                 lock (_catchUpLock)
                 {
                     _catchingUp = true;
                 }
-
+            }
+        };
+        _redis.ConnectionRestored += (_, e) =>
+        {
+            Log.RedisBack(logger, e.EndPoint);
+            if (e.ConnectionType == ConnectionType.Subscription)
+            {
                 _ = CatchUpAsync();
+            }
+            else
+            {
+                _ = FlushWhenBackAsync();
             }
         };
         await _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Receive(message)).ConfigureAwait(false);
@@ -68,21 +84,66 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
             return;
         }
 
+        await _publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(jobEvent, ClusterJson.Options)).ConfigureAwait(false);
+            // What could not be sent while Redis was away goes first, in order; the new event waits behind it.
+            _unsent.Enqueue(jobEvent);
+            await FlushAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        finally
         {
-            if (Interlocked.Increment(ref _publishFailures) % 100 == 1)
+            _publishing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Publishes the events that wait, oldest first, until one fails (Redis is away): that one and the rest wait for
+    /// the next event or for Redis to come back. At most <see cref="MaxUnsent"/> wait; beyond that the oldest go, and
+    /// the hosts that miss them fetch them from the journal when their own connection comes back.
+    /// </summary>
+    private async Task FlushAsync()
+    {
+        while (_unsent.TryPeek(out var next))
+        {
+            try
             {
-                Log.PublishFailed(logger, jobEvent.JobId, _publishFailures, ex.Message);
+                await _redis!.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(next, ClusterJson.Options)).ConfigureAwait(false);
+                _unsent.Dequeue();
             }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (Interlocked.Increment(ref _publishFailures) % 100 == 1)
+                {
+                    Log.PublishFailed(logger, next.JobId, _publishFailures, ex.Message);
+                }
+
+                while (_unsent.Count > MaxUnsent)
+                {
+                    _unsent.Dequeue();
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task FlushWhenBackAsync()
+    {
+        await _publishing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _publishing.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _publishing.Dispose();
         if (_redis is not null)
         {
             await _redis.DisposeAsync().ConfigureAwait(false);
@@ -109,8 +170,7 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
 
         lock (_catchUpLock)
         {
-            // Live events that come while the missed ones are being fetched wait for them: a sink skips what is older
-            // than what it has sent.
+            // Live events that come after the subscription broke wait until the missed ones are fetched.
             if (_catchingUp)
             {
                 _held.Add(jobEvent);
