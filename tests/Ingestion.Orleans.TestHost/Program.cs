@@ -1,5 +1,6 @@
 using System.Net;
 using Ingestion.HuggingFace;
+using Ingestion.TestHosts;
 using Orleans.Configuration;
 
 // A silo of the cluster tests, with the HuggingFace ingestion on PostgreSQL behind the control endpoints (anonymous),
@@ -8,7 +9,7 @@ using Orleans.Configuration;
 //   --silo-port <port> --gateway-port <port>
 // Membership timings are the short ones of docs/operations.md's test column. Prints "ready <url>" once it listens and
 // its silo has joined the cluster.
-var options = ParseArguments(args);
+var options = HostArguments.Parse(args, "cluster", "redis", "database", "data", "tasks", "silo-port", "gateway-port");
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
@@ -64,22 +65,3 @@ await app.StartAsync();
 Console.WriteLine("ready " + app.Urls.First());
 await app.WaitForShutdownAsync();
 return 0;
-
-static Dictionary<string, string> ParseArguments(string[] args)
-{
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i + 1 < args.Length; i += 2)
-    {
-        options[args[i].TrimStart('-')] = args[i + 1];
-    }
-
-    foreach (var required in (string[])["cluster", "redis", "database", "data", "tasks", "silo-port", "gateway-port"])
-    {
-        if (!options.ContainsKey(required))
-        {
-            throw new ArgumentException($"--{required} is required.");
-        }
-    }
-
-    return options;
-}
