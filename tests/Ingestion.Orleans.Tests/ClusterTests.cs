@@ -49,10 +49,19 @@ public sealed class ClusterTests(ClusterFixture fixture)
             // Every event but progress samples (superseded ones are dropped by design) reached C's client: the same
             // seqs as the journal of the silo that ran the job.
             var journal = await ReplayAsync(a, jobId);
-            var kept = journal.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64());
+            var kept = journal.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64()).ToArray();
             messages.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64())
                 .Should().Equal(kept, "C's client got every state change, log line and the completion");
             messages.Count(m => Type(m) == "log").Should().BeGreaterThanOrEqualTo(expected.Puzzles, "a log line per puzzle");
+
+            // A replay with since from every host, whichever runs the job: the journal's entries after that seq.
+            var since = kept.ElementAt(10);
+            foreach (var silo in silos)
+            {
+                var replay = await ReplayAsync(silo, jobId, since);
+                replay.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64())
+                    .Should().Equal(kept.Where(seq => seq > since), "since={0} through silo {1}", since, silo.Name);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -183,10 +192,10 @@ public sealed class ClusterTests(ClusterFixture fixture)
         return await Ingestion.TestUtilities.CrashResumeTests.ReadExplanationsAsync(connection);
     }
 
-    private static async Task<List<JsonElement>> ReplayAsync(SiloProcess silo, string jobId)
+    private static async Task<List<JsonElement>> ReplayAsync(SiloProcess silo, string jobId, long since = 0)
     {
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{silo.BaseAddress.Authority}/api/admin/ingestion-progress?jobId={jobId}&since=0"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://{silo.BaseAddress.Authority}/api/admin/ingestion-progress?jobId={jobId}&since={since}"), CancellationToken.None);
         return await ReceiveAllAsync(socket);
     }
 
