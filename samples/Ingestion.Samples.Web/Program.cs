@@ -21,9 +21,21 @@ var apiKey = generatedKey ? Convert.ToHexStringLower(RandomNumberGenerator.GetBy
 var dataDirectory = Path.GetFullPath(configuration["Sample:DataDirectory"] is { Length: > 0 } configured ? configured : SampleData.DefaultRoot);
 var puzzles = configuration.GetValue("Sample:GeneratedPuzzles", SampleData.DefaultPuzzles);
 var postgreSql = configuration.GetConnectionString("Ingestion");
+var cluster = SampleCluster.IsConfigured(configuration);
+if (cluster && string.IsNullOrEmpty(postgreSql))
+{
+    Console.Error.WriteLine("error: a cluster (Orleans:Redis) needs ConnectionStrings:Ingestion, the PostgreSQL store all its hosts share.");
+    return 2;
+}
 
 await SampleData.EnsureAsync(dataDirectory, puzzles);
 var localDataset = Path.Combine(dataDirectory, "dataset");
+
+if (cluster)
+{
+    // A front end that is a silo too: it may run jobs, and every job of the cluster is watched and steered from it.
+    builder.AddSampleSilo();
+}
 
 builder.Services.AddSampleAuthentication(apiKey);
 var ingestion = builder.Services.AddIngestion(o => o.ProgressInterval = TimeSpan.FromMilliseconds(100))
@@ -66,6 +78,11 @@ else
     ingestion.UsePostgreSqlStore(postgreSql);
 }
 
+if (cluster)
+{
+    ingestion.UseSampleCluster(configuration);
+}
+
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -90,9 +107,15 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
     Console.WriteLine($"Dataset: {localDataset} (dataset \"{Presets.GeneratedDataset}\", source \"Generated\")");
     Console.WriteLine($"Store: {(string.IsNullOrEmpty(postgreSql) ? Path.Combine(dataDirectory, "ingestion.db") : "PostgreSQL (ConnectionStrings:Ingestion)")}");
+    if (cluster)
+    {
+        Console.WriteLine($"Cluster: Orleans silo of cluster '{configuration["Orleans:ClusterId"]}', membership and events in Redis {configuration["Orleans:Redis"]}");
+    }
+
     Console.WriteLine(generatedKey
         ? $"API key (generated for this run; set Sample:ApiKey to keep one): {apiKey}"
         : "API key: from configuration (Sample:ApiKey)");
 });
 
 await app.RunAsync();
+return 0;

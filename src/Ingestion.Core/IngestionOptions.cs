@@ -37,6 +37,12 @@ public sealed class IngestionOptions
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Gets or sets whether the host marks the store's live jobs Interrupted when it starts (they were the previous
+    /// process's). Off under a cluster manager, where other hosts run them and a supervisor takes over the orphans.
+    /// </summary>
+    internal bool RecoverOnStart { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets how many finished jobs stay in memory with their journal (for <c>WatchAsync</c> of a job that just
     /// ended); older ones are still read from the store. Default: 100. Zero or more.
     /// </summary>

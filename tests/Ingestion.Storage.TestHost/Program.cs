@@ -1,9 +1,10 @@
 using Ingestion.HuggingFace;
+using Ingestion.TestHosts;
 
 // A web host of the HuggingFace ingestion on a durable store, for the crash tests:
 //   --store sqlite|postgresql --database <file or connection string> --data <folder> --tasks <folder>
 // It serves the control endpoints (anonymous) on a free loopback port and prints "ready <url>" once it listens.
-var options = ParseArguments(args);
+var options = HostArguments.Parse(args, "store", "database", "data", "tasks");
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
@@ -36,22 +37,3 @@ await app.StartAsync();
 Console.WriteLine("ready " + app.Urls.First());
 await app.WaitForShutdownAsync();
 return 0;
-
-static Dictionary<string, string> ParseArguments(string[] args)
-{
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i + 1 < args.Length; i += 2)
-    {
-        options[args[i].TrimStart('-')] = args[i + 1];
-    }
-
-    foreach (var required in (string[])["store", "database", "data", "tasks"])
-    {
-        if (!options.ContainsKey(required))
-        {
-            throw new ArgumentException($"--{required} is required.");
-        }
-    }
-
-    return options;
-}

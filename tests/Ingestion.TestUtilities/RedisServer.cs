@@ -6,17 +6,21 @@ using System.Text;
 namespace Ingestion.TestUtilities;
 
 /// <summary>
-/// A real redis-server of the machine's, started by the test on a free loopback port, without persistence, and killed
-/// at the end. Not installed is a failure with what to do, never a silent skip: only
+/// A real redis-server of the machine's, started by the test on a free loopback port, and killed at the end: without
+/// persistence, or with an append-only file in a folder of the test's (every write synced), so that it can be stopped
+/// and started again with its data. Not installed is a failure with what to do, never a silent skip: only
 /// <c>INGESTION_SKIP_REDIS_TESTS=1</c> skips (see <see cref="SkipRequested"/>), and CI does not set it.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _executable;
+    private readonly string? _dataDirectory;
+    private Process _process = null!;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(string executable, int port, string? dataDirectory)
     {
-        _process = process;
+        _executable = executable;
+        _dataDirectory = dataDirectory;
         Port = port;
     }
 
@@ -28,7 +32,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Whether the environment asks, explicitly, to skip the tests that need Redis.</summary>
     public static bool SkipRequested => Environment.GetEnvironmentVariable("INGESTION_SKIP_REDIS_TESTS") == "1";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="dataDirectory">Where the append-only file goes; null for a server without persistence.</param>
+    public static async Task<RedisServer> StartAsync(string? dataDirectory = null)
     {
         var executable = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
                 .Append("/usr/bin").Append("/usr/sbin")
@@ -38,34 +43,13 @@ public sealed class RedisServer : IAsyncDisposable
                 "redis-server is not installed, and this test needs a real one. Run ./.ci/test.sh (it installs it with apt), or "
                 + "apt-get install redis-server; set INGESTION_SKIP_REDIS_TESTS=1 only to skip these tests knowingly.");
 
-        var port = FreePort.OnLoopback();
-
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
-        try
-        {
-            await Wait.UntilAsync(server.PingsAsync, $"redis-server answers PING on port {port}");
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
+        var server = new RedisServer(executable, FreePort.OnLoopback(), dataDirectory);
+        await server.StartProcessAsync();
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the server (SIGKILL: what it wrote to its append-only file stays).</summary>
+    public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
@@ -74,6 +58,43 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Starts the server again on the same port (and data folder).</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo(_executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in _dataDirectory is null
+                     ? (string[])["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+                     : ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory, "--daemonize", "no"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (_dataDirectory is not null)
+        {
+            Directory.CreateDirectory(_dataDirectory);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        try
+        {
+            await Wait.UntilAsync(PingsAsync, $"redis-server answers PING on port {port}");
+        }
+        catch
+        {
+            await StopAsync();
+            throw;
+        }
     }
 
     private async Task<bool> PingsAsync()

@@ -119,6 +119,21 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
     /// <inheritdoc />
     public ValueTask<JobSnapshot> StartAsync(string kind, JsonElement parameters, JobStartOptions? options = null, CancellationToken cancellationToken = default)
+        => StartAsync(JobIds.New(), kind, parameters, options, cancellationToken);
+
+    /// <summary>
+    /// Starts a job under an id chosen by the caller (a cluster manager picks it before it knows which host will run the
+    /// job).
+    /// </summary>
+    internal ValueTask<JobSnapshot> StartAsync(string jobId, string kind, JsonElement parameters, JobStartOptions? options, CancellationToken cancellationToken)
+    {
+        var (registration, bound) = Validate(kind, parameters);
+        var run = JobRun.CreateNew(this, jobId, kind, options?.Name, IngestionJson.Normalize(parameters), registration, bound, body: null, Activity.Current?.Context);
+        return AcceptAsync(run, cancellationToken);
+    }
+
+    /// <summary>Checks that the kind is registered and the parameters bind and validate; throws <see cref="JobStartException"/> if not.</summary>
+    internal (JobRegistration Registration, object? Bound) Validate(string kind, JsonElement parameters)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         if (!_registrations.TryGetValue(kind, out var registration))
@@ -134,15 +149,14 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             throw new JobStartException($"Invalid parameters for a job of kind '{kind}': {string.Join(" ", errors)}", errors) { Kind = kind };
         }
 
-        var run = JobRun.CreateNew(this, kind, options?.Name, IngestionJson.Normalize(parameters), registration, bound, body: null, Activity.Current?.Context);
-        return AcceptAsync(run, cancellationToken);
+        return (registration, bound);
     }
 
     /// <inheritdoc />
     public ValueTask<JobSnapshot> StartAsync(JobBody body, JobStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var run = JobRun.CreateNew(this, JobRegistration.DelegateKind, options?.Name, IngestionJson.EmptyObject, registration: null, boundParameters: null, body, Activity.Current?.Context);
+        var run = JobRun.CreateNew(this, JobIds.New(), JobRegistration.DelegateKind, options?.Name, IngestionJson.EmptyObject, registration: null, boundParameters: null, body, Activity.Current?.Context);
         return AcceptAsync(run, cancellationToken);
     }
 
@@ -266,6 +280,12 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     /// <returns>How many jobs were marked interrupted.</returns>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
+        if (!Options.RecoverOnStart)
+        {
+            return 0;
+        }
+
+
         var recovered = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
@@ -285,6 +305,30 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
                 recovered++;
             }
         }
+    }
+
+    /// <summary>
+    /// Takes over a job whose host is gone (a cluster manager has made sure of that): if the store has it in a live state
+    /// and this manager does not run it, it is saved as <see cref="JobState.Interrupted"/>, so that a resume here
+    /// continues it from its checkpoint. Returns the job as the store now has it, or null when the store does not know it.
+    /// </summary>
+    internal async ValueTask<JobSnapshot?> AdoptAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (FindRun(jobId) is { } run)
+        {
+            return run.Snapshot();
+        }
+
+        var stored = await Store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (stored is null || !LiveStates.Contains(stored.State))
+        {
+            return stored;
+        }
+
+        var interrupted = stored.WithState(JobState.Interrupted, TimeProvider.GetUtcNow());
+        await Store.SaveAsync(interrupted, cancellationToken).ConfigureAwait(false);
+        Log.JobRecoveredAsInterrupted(Logger, jobId, stored.Kind);
+        return interrupted;
     }
 
     /// <summary>

@@ -6,4 +6,7 @@ namespace Ingestion.Core;
 internal static class JobIds
 {
     public static string New() => RandomNumberGenerator.GetHexString(32, lowercase: true);
+
+    /// <summary>Whether <paramref name="id"/> has the shape of a job id (32 lowercase hex digits).</summary>
+    public static bool IsValid(string id) => id.Length == 32 && id.All(static c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }

@@ -144,8 +144,8 @@ internal sealed class JobRun
     }
 
     /// <summary>A new job, queued. Its run's activity will link to <paramref name="starter"/>.</summary>
-    public static JobRun CreateNew(JobManager manager, string kind, string? name, JsonElement parameters, JobRegistration? registration, object? boundParameters, JobBody? body, ActivityContext? starter)
-        => new(manager, JobIds.New(), kind, name, parameters, registration, boundParameters, body, previous: null, starter) { _state = JobState.Queued };
+    public static JobRun CreateNew(JobManager manager, string id, string kind, string? name, JsonElement parameters, JobRegistration? registration, object? boundParameters, JobBody? body, ActivityContext? starter)
+        => new(manager, id, kind, name, parameters, registration, boundParameters, body, previous: null, starter) { _state = JobState.Queued };
 
     /// <summary>An interrupted job brought back from its snapshot, queued to run again from its checkpoint.</summary>
     public static JobRun CreateResumed(JobManager manager, JobSnapshot interrupted, JobRegistration registration, object? boundParameters)

@@ -30,8 +30,6 @@ export interface JobView {
 
 export const isFinal = (state: JobState | undefined) => state !== undefined && finalStates.has(state);
 
-/** Ended or stopped: history lists these runs. */
-const isStopped = (state: JobState | undefined) => isFinal(state) || state === "interrupted";
 
 interface Entry {
   id: string;
@@ -51,8 +49,8 @@ interface Entry {
   journalLoaded: boolean;
   /** Bumped when a snapshot from the store resets the numbering (a new host process continues from the stored seq). */
   epoch: number;
-  /** A state that is not stopped was seen: the next stop is news (history refreshes). */
-  wasLive: boolean;
+  /** The run whose `completed` event was reported to the stopped-listeners. */
+  reportedRun: number | null;
   /** Counts what was applied: a REST answer asked for before the last change is not the truth any more. */
   updates: number;
   /** The lines changed since the last view (else the view keeps the same array, and React skips the log). */
@@ -76,6 +74,7 @@ export class JobStore {
   private readonly listeners = new Set<() => void>();
   private readonly stoppedListeners = new Set<(job: JobSnapshot) => void>();
   private list: readonly JobView[] = [];
+  private readonly stopped: JobSnapshot[] = [];
   private scheduled = false;
 
   constructor(
@@ -88,7 +87,10 @@ export class JobStore {
     return () => void this.listeners.delete(listener);
   };
 
-  /** Called once for every run that stops (completed, cancelled, failed or interrupted) while the page watches it. */
+  /**
+   * Called once for every run whose end the page sees (its `completed` event: completed, cancelled, failed or
+   * interrupted), once the store has the run's final record.
+   */
   onJobStopped(listener: (job: JobSnapshot) => void) {
     this.stoppedListeners.add(listener);
     return () => void this.stoppedListeners.delete(listener);
@@ -111,6 +113,11 @@ export class JobStore {
       case "completed":
         this.newRunCheck(entry, event.summary, event.seq);
         this.applySnapshot(entry, event.summary, event.seq);
+        // The run's final record is in the store before this event (not yet at its `state` event): history may read it.
+        if (entry.reportedRun !== event.summary.runCount) {
+          entry.reportedRun = event.summary.runCount;
+          this.stopped.push(event.summary);
+        }
         break;
       case "state":
         if (event.seq > entry.stateSeq) {
@@ -225,7 +232,7 @@ export class JobStore {
         droppedLogs: 0,
         journalLoaded: false,
         epoch: 0,
-        wasLive: false,
+        reportedRun: null,
         updates: 0,
         linesChanged: false,
       };
@@ -292,11 +299,7 @@ export class JobStore {
 
   private changed(entry: Entry) {
     this.dirty.add(entry.id);
-    if (entry.state !== null && !isStopped(entry.state)) {
-      entry.wasLive = true;
-    } else if (entry.wasLive && entry.base && isStopped(entry.state ?? undefined)) {
-      entry.wasLive = false;
-      const job = this.compose(entry)!;
+    for (const job of this.stopped.splice(0)) {
       for (const listener of this.stoppedListeners) listener(job);
     }
 
