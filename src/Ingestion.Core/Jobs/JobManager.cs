@@ -332,6 +332,27 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Interrupts one job that runs here, as a host's stop does (the body stops at its next check), and waits for it to
+    /// stop, at most <see cref="IngestionOptions.ShutdownGracePeriod"/>; then it is marked Interrupted at its last
+    /// checkpoint anyway. A cluster manager calls it when the job must not run here any more.
+    /// </summary>
+    internal async Task InterruptAsync(string jobId)
+    {
+        if (FindRun(jobId) is not { } run || !run.State.IsLive())
+        {
+            return;
+        }
+
+        await run.RequestInterruptAsync().ConfigureAwait(false);
+        using var grace = new CancellationTokenSource(Options.ShutdownGracePeriod);
+        await WaitQuietlyAsync(run.Finished, grace.Token).ConfigureAwait(false);
+        if (!run.Finished.IsCompleted)
+        {
+            await run.ForceInterruptAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Stops the manager: no new jobs are accepted; queued jobs become <see cref="JobState.Interrupted"/> at once; running
     /// ones are asked to stop at their next check and given <see cref="IngestionOptions.ShutdownGracePeriod"/>, after
     /// which any that has not stopped is marked Interrupted at its last checkpoint anyway; sinks get a short time to

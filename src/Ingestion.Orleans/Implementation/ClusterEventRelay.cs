@@ -32,6 +32,12 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
     private readonly Lock _catchUpLock = new();
     private readonly List<JobEvent> _held = [];
     private bool _catchingUp;
+    private int _breaks; // subscription failures so far: a catch-up that saw another one begin does not end the hold
+
+    // Events this host took from Redis and handed to its dispatcher: they come back to this sink, and are not sent on.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JobEvent, object> _fromRedis = [];
+    private readonly SemaphoreSlim _catchingUpOne = new(1, 1);
+    private readonly string _origin = Guid.NewGuid().ToString("N");
     private ConnectionMultiplexer? _redis;
     private long _publishFailures;
 
@@ -52,6 +58,7 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
                 lock (_catchUpLock)
                 {
                     _catchingUp = true;
+                    _breaks++;
                 }
             }
         };
@@ -60,6 +67,11 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
             Log.RedisBack(logger, e.EndPoint);
             if (e.ConnectionType == ConnectionType.Subscription)
             {
+                lock (_catchUpLock)
+                {
+                    _catchingUp = true;
+                }
+
                 _ = CatchUpAsync();
             }
             else
@@ -67,7 +79,9 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
                 _ = FlushWhenBackAsync();
             }
         };
-        await _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Receive(message)).ConfigureAwait(false);
+        // A queue, not a handler: handlers may run concurrently, a queue's messages are handled one after another, in order.
+        var messages = await _redis.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
+        messages.OnMessage(message => Receive(message.Message));
 
         // This silo's jobs stop (Interrupted, at their checkpoint) before Orleans deactivates their grains: once a grain
         // is gone, another silo may take its job over, and the body must not be running here any more by then.
@@ -78,8 +92,8 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
 
     public async ValueTask EmitAsync(JobEvent jobEvent, CancellationToken cancellationToken)
     {
-        // Only this silo's own jobs: the others' came from Redis and are there already.
-        if (_redis is null || Local.FindRun(jobEvent.JobId) is null)
+        // Only this silo's own jobs' events: the others' came from Redis and are there already.
+        if (_redis is null || _fromRedis.TryGetValue(jobEvent, out _))
         {
             return;
         }
@@ -108,7 +122,7 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
         {
             try
             {
-                await _redis!.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(next, ClusterJson.Options)).ConfigureAwait(false);
+                await _redis!.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(new RelayedEvent(_origin, next), ClusterJson.Options)).ConfigureAwait(false);
                 _unsent.Dequeue();
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -144,6 +158,7 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
     public async ValueTask DisposeAsync()
     {
         _publishing.Dispose();
+        _catchingUpOne.Dispose();
         if (_redis is not null)
         {
             await _redis.DisposeAsync().ConfigureAwait(false);
@@ -152,10 +167,10 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
 
     private void Receive(RedisValue message)
     {
-        JobEvent? jobEvent;
+        RelayedEvent? relayed;
         try
         {
-            jobEvent = JsonSerializer.Deserialize<JobEvent>((byte[])message!, ClusterJson.Options);
+            relayed = JsonSerializer.Deserialize<RelayedEvent>((byte[])message!, ClusterJson.Options);
         }
         catch (JsonException ex)
         {
@@ -163,7 +178,7 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
             return;
         }
 
-        if (jobEvent is null || Local.FindRun(jobEvent.JobId) is not null)
+        if (relayed?.Event is not { } jobEvent || relayed.Origin == _origin)
         {
             return;
         }
@@ -178,7 +193,14 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
             }
         }
 
+        Hand(jobEvent);
+    }
+
+    /// <summary>To this host's sinks (and its watchers), marked as come from Redis.</summary>
+    private void Hand(JobEvent jobEvent)
+    {
         Seen(jobEvent);
+        _fromRedis.AddOrUpdate(jobEvent, _origin);
         Local.Dispatcher.Publish(jobEvent);
     }
 
@@ -202,6 +224,29 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
     /// </summary>
     private async Task CatchUpAsync()
     {
+        await _catchingUpOne.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            int breaks;
+            do
+            {
+                lock (_catchUpLock)
+                {
+                    breaks = _breaks;
+                }
+
+                await FetchMissedAsync().ConfigureAwait(false);
+            }
+            while (!ReleaseHeld(breaks));
+        }
+        finally
+        {
+            _catchingUpOne.Release();
+        }
+    }
+
+    private async Task FetchMissedAsync()
+    {
         var grains = services.GetRequiredService<IGrainFactory>();
         foreach (var (jobId, last) in _remote.ToArray())
         {
@@ -216,21 +261,32 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
                 var replay = ClusterJson.Read<ReplayAnswer>(json);
                 foreach (var missed in replay.Events)
                 {
-                    Seen(missed);
-                    Local.Dispatcher.Publish(missed);
+                    Hand(missed);
                 }
 
-                Local.Dispatcher.Publish(replay.Snapshot);
+                Hand(replay.Snapshot);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Log.CatchUpFailed(logger, jobId, ex.Message);
             }
         }
+    }
 
+    /// <summary>
+    /// Ends the hold and hands over what it kept, unless the subscription broke again since <paramref name="breaks"/>
+    /// (then the caller fetches once more).
+    /// </summary>
+    private bool ReleaseHeld(int breaks)
+    {
         JobEvent[] held;
         lock (_catchUpLock)
         {
+            if (_breaks != breaks)
+            {
+                return false;
+            }
+
             _catchingUp = false;
             held = [.. _held];
             _held.Clear();
@@ -238,9 +294,10 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
 
         foreach (var jobEvent in held)
         {
-            Seen(jobEvent);
-            Local.Dispatcher.Publish(jobEvent);
+            Hand(jobEvent);
         }
+
+        return true;
     }
 
     private static partial class Log
@@ -261,3 +318,6 @@ internal sealed partial class ClusterEventRelay(IServiceProvider services, IOpti
         public static partial void CatchUpFailed(ILogger logger, string jobId, string reason);
     }
 }
+
+/// <summary>What travels on the channel: an event, and which host sent it (so that it does not take its own back).</summary>
+internal sealed record RelayedEvent(string Origin, JobEvent Event);

@@ -9,8 +9,9 @@ namespace Ingestion.Orleans;
 
 /// <summary>
 /// The job's one activation in the cluster: it runs the job in this silo's local <see cref="JobManager"/> and answers
-/// every command for it. While the job is live here, a timer keeps the activation alive (so that Orleans never collects
-/// it and activates it again elsewhere while the body still runs here); when the job has ended, it lets go.
+/// every command for it. While the job is live here, a timer keeps the activation from being collected as idle; if
+/// Orleans deactivates it anyway, the job is interrupted here before the activation goes, so that a new one elsewhere
+/// does not find the body still running. When the job has ended, the activation lets go.
 /// </summary>
 internal sealed partial class JobGrain(JobManager local, ILogger<JobGrain> logger) : Grain, IJobGrain
 {
@@ -18,6 +19,33 @@ internal sealed partial class JobGrain(JobManager local, ILogger<JobGrain> logge
     private IGrainTimer? _keepAlive;
 
     private string JobId => this.GetPrimaryKeyString();
+
+    /// <summary>An activation made here while the job runs here (Orleans dropped the previous one): keep it too.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (local.FindRun(JobId) is { } run && run.State.IsLive())
+        {
+            Runs(run.Kind);
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The activation goes while the job still runs here (Orleans deactivates grains for its own reasons too: a
+    /// directory partition moving when another silo stops, say). Once it is gone another silo may take the job over,
+    /// so the body must stop first: the job is interrupted here, at its next check, and the supervisors resume it.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (local.FindRun(JobId) is { } run && run.State.IsLive())
+        {
+            Log.Deactivated(logger, JobId, reason.Description);
+            await local.InterruptAsync(JobId);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     public async Task<string> StartAsync(string kind, string parameters, string? name)
     {
@@ -72,13 +100,18 @@ internal sealed partial class JobGrain(JobManager local, ILogger<JobGrain> logge
             return "running here";
         }
 
+        var before = await local.GetAsync(JobId);
         var adopted = await local.AdoptAsync(JobId, CancellationToken.None);
         if (adopted is not { State: JobState.Interrupted })
         {
             return adopted is null ? "unknown" : "ended";
         }
 
-        Log.Adopted(logger, JobId, RuntimeIdentity);
+        if (before is { State: var state } && state.IsLive())
+        {
+            Log.Adopted(logger, JobId, RuntimeIdentity);
+        }
+
         if (!resume)
         {
             return "interrupted";
@@ -119,5 +152,8 @@ internal sealed partial class JobGrain(JobManager local, ILogger<JobGrain> logge
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Job {JobId} was live in the store but no silo ran it (its silo is gone): taken over by silo {Silo}")]
         public static partial void Adopted(ILogger logger, string jobId, string silo);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The grain of job {JobId} is deactivated while the job runs here ({Reason}): the job is interrupted here, and resumed by a supervisor")]
+        public static partial void Deactivated(ILogger logger, string jobId, string reason);
     }
 }

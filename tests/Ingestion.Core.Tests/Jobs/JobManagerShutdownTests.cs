@@ -72,6 +72,38 @@ public class JobManagerShutdownTests
     }
 
     [Fact]
+    public async Task ABodyInterruptedByForce_CannotSaveACheckpointAnyMore_SoAResumeElsewhereKeepsItsOwn()
+    {
+        var time = new FakeTimeProvider();
+        var fixture = new ManagerFixture(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(30), time);
+        var stubborn = new TaskCompletionSource();
+        var lateSave = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var job = await fixture.Manager.StartAsync(async (context, _) =>
+        {
+            await context.SaveCheckpointAsync("item-41");
+            await stubborn.Task;
+            try
+            {
+                await context.SaveCheckpointAsync("item-99");
+                lateSave.SetResult(null);
+            }
+            catch (Exception ex)
+            {
+                lateSave.SetResult(ex);
+                throw;
+            }
+        });
+        await Wait.UntilAsync(async () => (await fixture.StateOf(job.Id)).Checkpoint == "item-41", "the checkpoint is saved");
+        var shutdown = fixture.Manager.ShutdownAsync();
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(1)); return shutdown.IsCompleted; }, "the grace period passes");
+
+        stubborn.SetResult();
+
+        (await lateSave.Task.OrTimeout()).Should().BeOfType<JobInterruptedException>();
+        (await fixture.StateOf(job.Id)).Checkpoint.Should().Be("item-41", "the late save wrote nothing");
+    }
+
+    [Fact]
     public async Task Resume_AfterARestart_ContinuesFromTheCheckpoint_UnderTheSameId_WithNothingLostOrDoneTwice()
     {
         var store = new InMemoryJobStore();

@@ -436,6 +436,13 @@ internal sealed class JobRun
         string? previous;
         lock (_lock)
         {
+            // Interrupted by force while the body still ran: its record is final, and a resume (here or on another
+            // host) starts from the checkpoint it has; a late save would overwrite the resumed run's.
+            if (_finalized)
+            {
+                throw new JobInterruptedException($"Job {Id} was interrupted; its checkpoint is no longer saved.");
+            }
+
             previous = _checkpoint;
             _checkpoint = checkpoint;
         }
