@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
 namespace Ingestion.Orleans.Tests;
@@ -20,6 +21,13 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var (a, b, c) = (silos[0], silos[1], silos[2]);
         try
         {
+            // A SignalR client of B watches every job: it gets this one's events too, wherever it runs.
+            var hubStates = new System.Collections.Concurrent.ConcurrentQueue<(string JobId, string State)>();
+            await using var hub = new HubConnectionBuilder().WithUrl(new Uri(b.BaseAddress, "hubs/ingestion")).Build();
+            hub.On<JsonElement>("OnState", e => hubStates.Enqueue((e.GetProperty("jobId").GetString()!, e.GetProperty("state").GetString()!)));
+            await hub.StartAsync();
+            await hub.InvokeAsync<JsonElement>("SubscribeAll");
+
             var jobId = await a.StartJobAsync(fixture.Parameters(delayMs: 100), ClusterFixture.ModelFolder);
             using var socket = new ClientWebSocket();
             await socket.ConnectAsync(new Uri($"ws://{c.BaseAddress.Authority}/api/admin/ingestion-progress?jobId={jobId}"), CancellationToken.None);
@@ -45,6 +53,8 @@ public sealed class ClusterTests(ClusterFixture fixture)
             var states = messages.Where(m => Type(m) == "state").Select(m => m.GetProperty("state").GetString()).ToArray();
             states.Should().ContainInOrder("pausing", "paused", "running", "completed");
             messages.Last().GetProperty("type").GetString().Should().Be("completed");
+            await Wait.UntilAsync(() => hubStates.Any(s => s == (jobId, "completed")), "B's SignalR client sees the job complete");
+            hubStates.Where(s => s.JobId == jobId).Select(s => s.State).Should().ContainInOrder("pausing", "paused", "running", "completed");
 
             // Every event but progress samples (superseded ones are dropped by design) reached C's client: the same
             // seqs as the journal of the silo that ran the job.
