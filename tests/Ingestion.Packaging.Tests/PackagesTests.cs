@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Xml.Linq;
+
+namespace Ingestion.Packaging.Tests;
+
+/// <summary>
+/// The packages as a stranger gets them: every src project packed into one folder, and a throwaway app outside the
+/// repository that references them from that folder only (no project references), wires a job with the console and
+/// WebSocket sinks, runs it and prints what it saw.
+/// </summary>
+public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
+{
+    private static string[] Packages => PackedFeed.Packages;
+
+    private string Feed => packed.Feed;
+
+
+
+    [Fact]
+    public void EveryPackage_HasItsReadme_License_Repository_Symbols_AndDocumentation()
+    {
+        foreach (var package in Packages)
+        {
+            var path = Path.Combine(Feed, $"{package}.{packed.Version}.nupkg");
+            File.Exists(path).Should().BeTrue(package);
+            File.Exists(Path.ChangeExtension(path, ".snupkg")).Should().BeTrue($"{package} has a symbols package");
+            using var zip = ZipFile.OpenRead(path);
+            var entries = zip.Entries.Select(e => e.FullName).ToArray();
+            entries.Should().Contain("README.md", package);
+            entries.Should().Contain($"lib/net10.0/{package}.dll").And.Contain($"lib/net10.0/{package}.xml", "{0} ships its XML documentation", package);
+
+            using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+            var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            string Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+            Value("license").Should().Be("MIT", package);
+            Value("readme").Should().Be("README.md", package);
+            Value("description").Should().NotBeNullOrWhiteSpace(package);
+            var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+            repository.Attribute("url")!.Value.Should().StartWith("https://github.com/", package);
+            repository.Attribute("commit").Should().NotBeNull("{0} says which commit it was built from (SourceLink)", package);
+            repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$", package);
+        }
+    }
+
+    [Fact]
+    public async Task AnAppOutsideTheRepository_ReferencingThePackagesOnly_RunsAJob_WithTheConsoleAndWebSocketSinks()
+    {
+        var app = Directory.CreateDirectory(Path.Combine(packed.Root.FullName, "app")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="ingestion-local" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Ingestion.Core" Version="{packed.Version}" />
+                <PackageReference Include="Ingestion.Sinks.Console" Version="{packed.Version}" />
+                <PackageReference Include="Ingestion.Sinks.WebSockets" Version="{packed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using System.Net.WebSockets;
+            using System.Text;
+            using Ingestion.Core;
+            using Ingestion.Sinks.Console;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Services.AddIngestion()
+                .AddConsoleSink(o => o.Mode = ConsoleSinkMode.Plain)
+                .AddWebSocketSink()
+                .ConfigureEndpoints(o => o.AllowAnonymous = true);
+            var app = builder.Build();
+            app.UseWebSockets();
+            app.MapIngestionWebSocket();
+            await app.StartAsync();
+
+            var jobs = app.Services.GetRequiredService<IJobManager>();
+            using var socket = new ClientWebSocket();
+            await socket.ConnectAsync(new Uri(app.Urls.First().Replace("http", "ws") + "/api/admin/ingestion-progress"), CancellationToken.None);
+            var job = await jobs.StartAsync((context, ct) => context.ForEachAsync(Enumerable.Range(0, 20), async (i, token) =>
+            {
+                await Task.Delay(5, token);
+                return ItemOutcome.Succeeded;
+            }), new JobStartOptions { Name = "packaged" });
+
+            var buffer = new byte[64 * 1024];
+            var types = new List<string>();
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                var text = Encoding.UTF8.GetString(buffer, 0, received.Count);
+                var type = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("type").GetString()!;
+                types.Add(type);
+                if (type == "completed")
+                {
+                    break;
+                }
+            }
+
+            var final = await jobs.GetAsync(job.Id);
+            Console.WriteLine($"websocket: {types.Count} messages, last {types[^1]}");
+            Console.WriteLine($"job: {final!.State}, {final.Progress.Succeeded} succeeded");
+            await app.StopAsync();
+            """);
+
+        var output = await RunAsync(app, "dotnet", "run", "-c", "Release");
+
+        output.Should().Contain("job: Completed, 20 succeeded");
+        output.Should().MatchRegex(@"websocket: \d+ messages, last completed");
+        output.Should().Contain("packaged", "the console sink printed the job's lines");
+    }
+
+    internal static async Task<string> RunAsync(string directory, string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var reading = Task.WhenAll(Copy(process.StandardOutput), Copy(process.StandardError));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        await reading;
+        process.ExitCode.Should().Be(0, "{0} {1} in {2} failed:\n{3}", command, string.Join(' ', arguments), directory, output);
+        return output.ToString();
+
+        async Task Copy(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                lock (output)
+                {
+                    output.AppendLine(line);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Every src project packed once into a folder of its own, with a version of its own.</summary>
+public sealed class PackedFeed : IAsyncLifetime
+{
+    public static readonly string[] Packages =
+    [
+        "Ingestion.Core", "Ingestion.AspNetCore", "Ingestion.Sinks.WebSockets", "Ingestion.Sinks.SignalR", "Ingestion.Sinks.Console",
+        "Ingestion.HuggingFace", "Ingestion.HuggingFace.AspNetCore", "Ingestion.Storage.Sqlite", "Ingestion.Storage.PostgreSql", "Ingestion.Orleans",
+    ];
+
+    // A version of its own, so that no package of an earlier run in the NuGet cache stands in for these.
+    public string Version { get; } = "0.1.0-pack." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+    public DirectoryInfo Root { get; } = Directory.CreateTempSubdirectory("ingestion-packages-");
+
+    public string Feed => Path.Combine(Root.FullName, "packages");
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        foreach (var package in Packages)
+        {
+            // Built already (the solution's build); packing takes the built assemblies.
+            await PackagesTests.RunAsync(Repository.Root, "dotnet", "pack", Path.Combine("src", package, package + ".csproj"), "-c", configuration, "--no-build", "-o", Feed, "-p:Version=" + Version);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Root.Delete(recursive: true);
+
+        // This run's packages leave the NuGet cache too (each run has a version of its own).
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var package in Packages)
+        {
+            var folder = Path.Combine(cache, package.ToLowerInvariant(), Version);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
