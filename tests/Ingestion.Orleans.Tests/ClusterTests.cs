@@ -19,7 +19,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var expected = fixture.Dataset.GetModel(ClusterFixture.ModelFolder);
         var silos = await fixture.StartClusterAsync(await fixture.CreateDatabaseAsync(), "A", "B", "C");
         var (a, b, c) = (silos[0], silos[1], silos[2]);
-        try
+        await WithSilosAsync(silos, async () =>
         {
             // A SignalR client of B watches every job: it gets this one's events too, wherever it runs.
             var hubStates = new System.Collections.Concurrent.ConcurrentQueue<(string JobId, string State)>();
@@ -72,15 +72,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
                 replay.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64())
                     .Should().Equal(kept.Where(seq => seq > since), "since={0} through silo {1}", since, silo.Name);
             }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException(ex.Message + Outputs(silos), ex);
-        }
-        finally
-        {
-            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
-        }
+        });
     }
 
     [Fact]
@@ -90,7 +82,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var reference = await UninterruptedTableAsync();
         var database = await fixture.CreateDatabaseAsync();
         var silos = await fixture.StartClusterAsync(database, "A", "B", "C");
-        try
+        await WithSilosAsync(silos, async () =>
         {
             var jobId = await silos[0].StartJobAsync(fixture.Parameters(delayMs: 150), ClusterFixture.ModelFolder);
             await Wait.UntilAsync(() => silos.Any(s => s.RunCountOf(jobId) == 1), "a silo says it runs the job");
@@ -113,15 +105,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();
             (await Ingestion.TestUtilities.CrashResumeTests.ReadExplanationsAsync(connection)).Should().Equal(reference, "nothing lost, nothing duplicated, nothing different");
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException(ex.Message + Outputs(silos), ex);
-        }
-        finally
-        {
-            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
-        }
+        });
     }
 
     [Fact]
@@ -133,7 +117,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var silos = (await Task.WhenAll(((string[])["A", "B", "C"]).Select(name =>
             SiloProcess.StartAsync(name, cluster, fixture.Redis.Endpoint, database, fixture.DatasetFolder, fixture.PuzzlesFolder)))).ToList();
         var (a, b, c) = (silos[0], silos[1], silos[2]);
-        try
+        await WithSilosAsync(silos, async () =>
         {
             var jobId = await a.StartJobAsync(fixture.Parameters(delayMs: 250), ClusterFixture.ModelFolder);
             await Wait.UntilAsync(() => silos.Any(s => s.RunCountOf(jobId) > 0), "a silo says it runs the job");
@@ -177,15 +161,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
             messages.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64())
                 .Should().Equal(journal.Where(m => Type(m) is not "progress" and not "snapshot").Select(m => m.GetProperty("seq").GetInt64()));
             messages.Where(m => Type(m) == "state").Select(m => m.GetProperty("state").GetString()).Should().ContainInOrder("pausing", "paused", "running", "pausing", "paused", "running", "completed");
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException(ex.Message + Outputs(silos), ex);
-        }
-        finally
-        {
-            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
-        }
+        });
     }
 
     private async Task<IReadOnlyList<string>> UninterruptedTableAsync()
@@ -229,6 +205,23 @@ public sealed class ClusterTests(ClusterFixture fixture)
                 messages.Add(JsonDocument.Parse(message.ToArray()).RootElement.Clone());
                 message.SetLength(0);
             }
+        }
+    }
+
+    /// <summary>Runs the test's body; a failure says what every silo printed; the silos (those added meanwhile too) stop at the end.</summary>
+    private static async Task WithSilosAsync(IReadOnlyCollection<SiloProcess> silos, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException(ex.Message + Outputs(silos), ex);
+        }
+        finally
+        {
+            await Task.WhenAll(silos.Select(s => s.DisposeAsync().AsTask()));
         }
     }
 

@@ -19,7 +19,8 @@ namespace Ingestion.Core;
 public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan SinkDrainTime = TimeSpan.FromSeconds(2);
-    private static readonly JobState[] LiveStates = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused];
+    /// <summary>The states of a job some host runs (or is about to): what start-up recovery and a cluster's supervisor look for.</summary>
+    internal static readonly JobState[] LiveStates = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobRun> _live = new(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ internal sealed partial class JobSupervisor(IServiceProvider services, JobManage
 {
     // Live jobs (their silo may have died) and interrupted ones (their silo stopped); not those interrupted by an error
     // (a store that went away), which wait for someone to resume them.
-    private static readonly JobState[] States = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused, JobState.Interrupted];
+    private static readonly JobState[] States = [.. JobManager.LiveStates, JobState.Interrupted];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

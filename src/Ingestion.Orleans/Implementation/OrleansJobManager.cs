@@ -16,8 +16,6 @@ internal sealed class OrleansJobManager(IServiceProvider services, JobManager lo
     // Resolved at first use: in a silo host, resolving Orleans' grain factory before the silo has started blocks.
     private IGrainFactory? _grains;
 
-    private static readonly JobState[] LiveStates = [JobState.Queued, JobState.Running, JobState.Pausing, JobState.Paused];
-
     public async ValueTask<JobSnapshot> StartAsync(string kind, JsonElement parameters, JobStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
@@ -53,9 +51,9 @@ internal sealed class OrleansJobManager(IServiceProvider services, JobManager lo
     /// <summary>The jobs the store has as live, each as its grain has it now (the store's copy can be older).</summary>
     public async ValueTask<IReadOnlyList<JobSnapshot>> ListLiveAsync(CancellationToken cancellationToken = default)
     {
-        var page = await local.Store.QueryAsync(new JobHistoryQuery { States = LiveStates, Limit = JobHistoryQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+        var page = await local.Store.QueryAsync(new JobHistoryQuery { States = JobManager.LiveStates, Limit = JobHistoryQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
         var jobs = await Task.WhenAll(page.Items.Select(job => GetAsync(job.Id, cancellationToken).AsTask())).ConfigureAwait(false);
-        return jobs.Where(job => job is { State: not JobState.Completed and not JobState.Cancelled and not JobState.Failed })
+        return jobs.Where(job => job is not null && !job.State.IsFinal())
             .OrderBy(job => job!.CreatedAt)
             .ToArray()!;
     }
