@@ -74,19 +74,19 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             using System.Net.WebSockets;
             using System.Text;
             using Ingestion.Core;
-            using Ingestion.Sinks.Console;
 
-            var builder = WebApplication.CreateSlimBuilder(args);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            // snippet: docs/getting-started.md begin
+            var builder = WebApplication.CreateBuilder(args);
             builder.Logging.ClearProviders();
             builder.Services.AddIngestion()
-                .AddConsoleSink(o => o.Mode = ConsoleSinkMode.Plain)
+                .AddConsoleSink()
                 .AddWebSocketSink()
-                .ConfigureEndpoints(o => o.AllowAnonymous = true);
+                .ConfigureEndpoints(o => o.AllowAnonymous = true);  // to try it on your machine; operations.md sets a policy
             var app = builder.Build();
             app.UseWebSockets();
-            app.MapIngestionWebSocket();
+            app.MapIngestionWebSocket();                            // ws://<host>/api/admin/ingestion-progress
             await app.StartAsync();
+            // snippet: docs/getting-started.md end
 
             var jobs = app.Services.GetRequiredService<IJobManager>();
             using var socket = new ClientWebSocket();
@@ -117,11 +117,60 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             await app.StopAsync();
             """);
 
-        var output = await RunAsync(app, "dotnet", "run", "-c", "Release");
+        var output = await RunAsync(app, "dotnet", "run", "-c", "Release", "--", "--urls", "http://127.0.0.1:0");
 
         output.Should().Contain("job: Completed, 20 succeeded");
         output.Should().MatchRegex(@"websocket: \d+ messages, last completed");
         output.Should().Contain("packaged", "the console sink printed the job's lines");
+    }
+
+    // The commands of docs/getting-started.md, as a newcomer types them (the page shows them word for word).
+    private static readonly string[] GettingStartedCommands =
+    [
+        "dotnet new console -o Hello",
+        "dotnet new nugetconfig",
+        "dotnet nuget add source ~/ingestion-packages -n ingestion-local --configfile nuget.config",
+        "dotnet add package Ingestion.Sinks.Console",
+        "dotnet add package Microsoft.Extensions.Hosting",
+        "dotnet run",
+    ];
+
+    [Fact]
+    public async Task TheGettingStartedProgram_InAnAppMadeWithThePagesCommands_ShowsItsJob_PausedResumedAndCompleted()
+    {
+        var page = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "getting-started.md"));
+        foreach (var command in GettingStartedCommands)
+        {
+            page.Should().Contain(command, "docs/getting-started.md tells a newcomer to run it");
+        }
+
+        var root = Directory.CreateDirectory(Path.Combine(packed.Root.FullName, "getting-started")).FullName;
+        var hello = Path.Combine(root, "Hello");
+        var output = new StringBuilder();
+        foreach (var command in GettingStartedCommands)
+        {
+            if (command == "dotnet run")
+            {
+                File.Copy(Path.Combine(Repository.Root, "tests", "Ingestion.Packaging.Tests", "GettingStarted", "Program.cs"), Path.Combine(hello, "Program.cs"), overwrite: true);
+            }
+
+            // The packed folder stands for ~/ingestion-packages, and this run's version is asked for by name (a
+            // newcomer gets the newest, which is what the folder has).
+            var arguments = command.Replace("~/ingestion-packages", Feed, StringComparison.Ordinal).Split(' ').Skip(1).ToList();
+            if (command == "dotnet add package Ingestion.Sinks.Console")
+            {
+                arguments.AddRange(["--version", packed.Version]);
+            }
+
+            output.Append(await RunAsync(Directory.Exists(hello) ? hello : root, "dotnet", [.. arguments]));
+        }
+
+        var text = output.ToString();
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Completed: 400/400 processed \(396 succeeded, 4 failed, 0 skipped\)");
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Pausing -> Paused", "the console sink (plain, as the output is redirected) showed the pause");
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Paused -> Running");
+        Directory.GetFiles(Path.Combine(hello, "obj"), "project.assets.json").Should().ContainSingle();
+        (await File.ReadAllTextAsync(Path.Combine(hello, "obj", "project.assets.json"))).Should().Contain($"Ingestion.Core/{packed.Version}", "the app got Ingestion.Core through the console sink's package, from the folder");
     }
 
     internal static async Task<string> RunAsync(string directory, string command, params string[] arguments)
