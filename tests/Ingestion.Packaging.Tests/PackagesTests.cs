@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Xml.Linq;
 
@@ -42,6 +44,69 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             repository.Attribute("commit").Should().NotBeNull("{0} says which commit it was built from (SourceLink)", package);
             repository.Attribute("commit")!.Value.Should().MatchRegex("^[0-9a-f]{40}$", package);
         }
+    }
+
+    [Fact]
+    public void APackageThatUsesAnotherPackagesInternals_DependsOnExactlyThatPackagesVersion()
+    {
+        // Internals may change in any release: a package that is a friend of another (InternalsVisibleTo) must not be
+        // restored beside a newer one, so its dependency is "[version]", not ">= version".
+        var pairs = new List<string>();
+        foreach (var package in Packages)
+        {
+            foreach (var friend in Friends(package).Where(Packages.Contains))
+            {
+                pairs.Add($"{package} -> {friend}");
+                Dependencies(friend).Should().Contain(
+                    (package, $"[{packed.Version}]"), "{0} uses internals of {1}, so it must depend on exactly its version", friend, package);
+            }
+        }
+
+        pairs.Should().BeEquivalentTo(["Ingestion.Core -> Ingestion.Orleans"], "a package uses another's internals only by decision (the rest share source files instead)");
+        Dependencies("Ingestion.Sinks.WebSockets").Should().Contain(("Ingestion.Core", packed.Version), "a package that needs only public API takes any later version");
+    }
+
+    private ZipArchive Open(string package) => ZipFile.OpenRead(Path.Combine(Feed, $"{package}.{packed.Version}.nupkg"));
+
+    private IEnumerable<string> Friends(string package)
+    {
+        using var zip = Open(package);
+        using var stream = new MemoryStream();
+        using (var dll = zip.GetEntry($"lib/net10.0/{package}.dll")!.Open())
+        {
+            dll.CopyTo(stream);
+        }
+
+        stream.Position = 0;
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var friends = new List<string>();
+        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind != HandleKind.MemberReference)
+            {
+                continue;
+            }
+
+            var type = metadata.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent;
+            if (type.Kind == HandleKind.TypeReference && metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)type).Name) == "InternalsVisibleToAttribute")
+            {
+                var blob = metadata.GetBlobReader(attribute.Value);
+                blob.ReadUInt16(); // the prolog
+                friends.Add(blob.ReadSerializedString()!.Split(',')[0]);
+            }
+        }
+
+        return friends;
+    }
+
+    private List<(string Id, string Version)> Dependencies(string package)
+    {
+        using var zip = Open(package);
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (e.Attribute("id")!.Value, e.Attribute("version")!.Value)).ToList();
     }
 
     [Fact]
