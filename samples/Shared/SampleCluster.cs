@@ -46,7 +46,7 @@ internal static class SampleCluster
 
     /// <summary>The ingestion's side: the jobs on the cluster, events through the same Redis.</summary>
     public static IIngestionBuilder UseSampleCluster(this IIngestionBuilder ingestion, IConfiguration configuration) =>
-        ingestion.UseOrleans(o =>
+        ingestion.UseOrleansCluster(o =>
         {
             o.EventsRedis = configuration["Orleans:Redis"];
             if (configuration["Orleans:SupervisorInterval"] is { Length: > 0 } interval)

@@ -1,6 +1,6 @@
 namespace Ingestion.Orleans;
 
-/// <summary>The options of <see cref="Microsoft.Extensions.DependencyInjection.OrleansIngestionBuilderExtensions.UseOrleans"/>.</summary>
+/// <summary>The options of <see cref="Microsoft.Extensions.DependencyInjection.OrleansIngestionBuilderExtensions.UseOrleansCluster"/>.</summary>
 public sealed class OrleansIngestionOptions
 {
     /// <summary>
@@ -22,8 +22,8 @@ public sealed class OrleansIngestionOptions
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Gets or sets whether such a job is resumed from its checkpoint on the silo that finds it (default), or only marked
-    /// <see cref="Core.JobState.Interrupted"/>, for someone to resume.
+    /// Gets or sets whether such a job is resumed from its checkpoint on the silo that finds it, or only marked
+    /// <see cref="Core.JobState.Interrupted"/>, for someone to resume. Default: <see langword="true"/>.
     /// </summary>
     public bool ResumeOrphanedJobs { get; set; } = true;
 

@@ -12,7 +12,7 @@ public static class IngestionWebSocketCloseCodes
     /// <summary>1003: the client sent a binary frame; the protocol is JSON text frames.</summary>
     public const int UnsupportedData = 1003;
 
-    /// <summary>1009: the client sent a message larger than <see cref="IngestionWebSocketOptions.MaxMessageSize"/>.</summary>
+    /// <summary>1009: the client sent a message larger than <see cref="WebSocketSinkOptions.MaxMessageSize"/>.</summary>
     public const int MessageTooBig = 1009;
 
     /// <summary>1011: the server failed; the connection cannot go on.</summary>

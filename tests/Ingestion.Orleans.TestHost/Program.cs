@@ -49,7 +49,7 @@ builder.Services.AddIngestion(o => o.ProgressInterval = TimeSpan.FromMillisecond
     .UsePostgreSqlStore(options["database"])
     .AddWebSocketSink()
     .AddSignalRSink()
-    .UseOrleans(o =>
+    .UseOrleansCluster(o =>
     {
         o.EventsRedis = options["redis"];
         o.EventsChannel = "ingestion-events-" + options["cluster"];

@@ -21,7 +21,7 @@ public sealed class OperationsDocTests
             .UsePostgreSqlStore(connectionString)                           // the store every host shares
             .AddWebSocketSink()
             .AddSignalRSink()
-            .UseOrleans(o => o.EventsRedis = redis);                        // IJobManager becomes the cluster's
+            .UseOrleansCluster(o => o.EventsRedis = redis);                        // IJobManager becomes the cluster's
         // snippet: docs/operations.md end
 
         var manager = builder.Services.Single(d => d.ServiceType == typeof(IJobManager));
@@ -35,7 +35,7 @@ public sealed class OperationsDocTests
     public void WithoutTheEventsRedis_TheHostRefusesToStart_SayingWhat()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddIngestion().UseOrleans(_ => { });
+        builder.Services.AddIngestion().UseOrleansCluster(_ => { });
         using var services = builder.Services.BuildServiceProvider();
 
         var read = () => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OrleansIngestionOptions>>().Value;

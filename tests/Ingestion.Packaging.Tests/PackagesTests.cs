@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Xml.Linq;
 
@@ -45,6 +47,69 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
     }
 
     [Fact]
+    public void APackageThatUsesAnotherPackagesInternals_DependsOnExactlyThatPackagesVersion()
+    {
+        // Internals may change in any release: a package that is a friend of another (InternalsVisibleTo) must not be
+        // restored beside a newer one, so its dependency is "[version]", not ">= version".
+        var pairs = new List<string>();
+        foreach (var package in Packages)
+        {
+            foreach (var friend in Friends(package).Where(Packages.Contains))
+            {
+                pairs.Add($"{package} -> {friend}");
+                Dependencies(friend).Should().Contain(
+                    (package, $"[{packed.Version}]"), "{0} uses internals of {1}, so it must depend on exactly its version", friend, package);
+            }
+        }
+
+        pairs.Should().BeEquivalentTo(["Ingestion.Core -> Ingestion.Orleans"], "a package uses another's internals only by decision (the rest share source files instead)");
+        Dependencies("Ingestion.Sinks.WebSockets").Should().Contain(("Ingestion.Core", packed.Version), "a package that needs only public API takes any later version");
+    }
+
+    private ZipArchive Open(string package) => ZipFile.OpenRead(Path.Combine(Feed, $"{package}.{packed.Version}.nupkg"));
+
+    private IEnumerable<string> Friends(string package)
+    {
+        using var zip = Open(package);
+        using var stream = new MemoryStream();
+        using (var dll = zip.GetEntry($"lib/net10.0/{package}.dll")!.Open())
+        {
+            dll.CopyTo(stream);
+        }
+
+        stream.Position = 0;
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var friends = new List<string>();
+        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind != HandleKind.MemberReference)
+            {
+                continue;
+            }
+
+            var type = metadata.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent;
+            if (type.Kind == HandleKind.TypeReference && metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)type).Name) == "InternalsVisibleToAttribute")
+            {
+                var blob = metadata.GetBlobReader(attribute.Value);
+                blob.ReadUInt16(); // the prolog
+                friends.Add(blob.ReadSerializedString()!.Split(',')[0]);
+            }
+        }
+
+        return friends;
+    }
+
+    private List<(string Id, string Version)> Dependencies(string package)
+    {
+        using var zip = Open(package);
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (e.Attribute("id")!.Value, e.Attribute("version")!.Value)).ToList();
+    }
+
+    [Fact]
     public async Task AnAppOutsideTheRepository_ReferencingThePackagesOnly_RunsAJob_WithTheConsoleAndWebSocketSinks()
     {
         var app = Directory.CreateDirectory(Path.Combine(packed.Root.FullName, "app")).FullName;
@@ -74,19 +139,19 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             using System.Net.WebSockets;
             using System.Text;
             using Ingestion.Core;
-            using Ingestion.Sinks.Console;
 
-            var builder = WebApplication.CreateSlimBuilder(args);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            // snippet: docs/getting-started.md begin
+            var builder = WebApplication.CreateBuilder(args);
             builder.Logging.ClearProviders();
             builder.Services.AddIngestion()
-                .AddConsoleSink(o => o.Mode = ConsoleSinkMode.Plain)
+                .AddConsoleSink()
                 .AddWebSocketSink()
-                .ConfigureEndpoints(o => o.AllowAnonymous = true);
+                .ConfigureEndpoints(o => o.AllowAnonymous = true);  // to try it on your machine; operations.md sets a policy
             var app = builder.Build();
             app.UseWebSockets();
-            app.MapIngestionWebSocket();
+            app.MapIngestionWebSocket();                            // ws://<host>/api/admin/ingestion-progress
             await app.StartAsync();
+            // snippet: docs/getting-started.md end
 
             var jobs = app.Services.GetRequiredService<IJobManager>();
             using var socket = new ClientWebSocket();
@@ -117,11 +182,60 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             await app.StopAsync();
             """);
 
-        var output = await RunAsync(app, "dotnet", "run", "-c", "Release");
+        var output = await RunAsync(app, "dotnet", "run", "-c", "Release", "--", "--urls", "http://127.0.0.1:0");
 
         output.Should().Contain("job: Completed, 20 succeeded");
         output.Should().MatchRegex(@"websocket: \d+ messages, last completed");
         output.Should().Contain("packaged", "the console sink printed the job's lines");
+    }
+
+    // The commands of docs/getting-started.md, as a newcomer types them (the page shows them word for word).
+    private static readonly string[] GettingStartedCommands =
+    [
+        "dotnet new console -o Hello",
+        "dotnet new nugetconfig",
+        "dotnet nuget add source ~/ingestion-packages -n ingestion-local --configfile nuget.config",
+        "dotnet add package Ingestion.Sinks.Console",
+        "dotnet add package Microsoft.Extensions.Hosting",
+        "dotnet run",
+    ];
+
+    [Fact]
+    public async Task TheGettingStartedProgram_InAnAppMadeWithThePagesCommands_ShowsItsJob_PausedResumedAndCompleted()
+    {
+        var page = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "getting-started.md"));
+        foreach (var command in GettingStartedCommands)
+        {
+            page.Should().Contain(command, "docs/getting-started.md tells a newcomer to run it");
+        }
+
+        var root = Directory.CreateDirectory(Path.Combine(packed.Root.FullName, "getting-started")).FullName;
+        var hello = Path.Combine(root, "Hello");
+        var output = new StringBuilder();
+        foreach (var command in GettingStartedCommands)
+        {
+            if (command == "dotnet run")
+            {
+                File.Copy(Path.Combine(Repository.Root, "tests", "Ingestion.Packaging.Tests", "GettingStarted", "Program.cs"), Path.Combine(hello, "Program.cs"), overwrite: true);
+            }
+
+            // The packed folder stands for ~/ingestion-packages, and this run's version is asked for by name (a
+            // newcomer gets the newest, which is what the folder has).
+            var arguments = command.Replace("~/ingestion-packages", Feed, StringComparison.Ordinal).Split(' ').Skip(1).ToList();
+            if (command == "dotnet add package Ingestion.Sinks.Console")
+            {
+                arguments.AddRange(["--version", packed.Version]);
+            }
+
+            output.Append(await RunAsync(Directory.Exists(hello) ? hello : root, "dotnet", [.. arguments]));
+        }
+
+        var text = output.ToString();
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Completed: 400/400 processed \(396 succeeded, 4 failed, 0 skipped\)");
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Pausing -> Paused", "the console sink (plain, as the output is redirected) showed the pause");
+        text.Should().MatchRegex(@"\[hello [0-9a-f]{8}\] Paused -> Running");
+        Directory.GetFiles(Path.Combine(hello, "obj"), "project.assets.json").Should().ContainSingle();
+        (await File.ReadAllTextAsync(Path.Combine(hello, "obj", "project.assets.json"))).Should().Contain($"Ingestion.Core/{packed.Version}", "the app got Ingestion.Core through the console sink's package, from the folder");
     }
 
     internal static async Task<string> RunAsync(string directory, string command, params string[] arguments)

@@ -110,6 +110,28 @@ public sealed class ConsoleDisplayTests
     }
 
     [Fact]
+    public async Task LiveMode_ALineWrittenAboveTheTable_ErasesWhatTheTableLeftThere()
+    {
+        // Spectre moves the cursor up to the table and writes the line there without erasing; a line narrower than
+        // the table would keep the rest of the table's old line beside it (seen in a real terminal under tmux).
+        var console = WideConsole();
+        console.EmitAnsiSequences = true;
+        var display = new ConsoleDisplay(new ConsoleSinkOptions { Mode = ConsoleSinkMode.Live, Console = console, RefreshInterval = TimeSpan.FromMilliseconds(20) });
+
+        await display.EmitAsync(new JobStateChangedEvent { JobId = "job-1", Seq = 1, Timestamp = At, State = JobState.Running, PreviousState = JobState.Queued }, default);
+        await display.EmitAsync(Progress(2, TimeSpan.FromSeconds(1), 40), default);
+        await Wait.UntilAsync(() => console.Output.Contains("40%", StringComparison.Ordinal), "the row is drawn");
+        await display.EmitAsync(new JobLogEvent { JobId = "job-1", Seq = 3, Timestamp = At, Level = LogLevel.Warning, Message = "short line" }, default);
+        await display.EmitAsync(Completed(4, TimeSpan.FromSeconds(20)), default);
+        await display.StopAsync();
+
+        var output = console.Output;
+        output.Should().MatchRegex(@"\u001b\[0J[^\n]*short line", "the log line erases below the cursor before it is written");
+        output.Should().MatchRegex(@"\u001b\[0J[^\n]*job-1[^\n]*Completed", "so does the summary");
+        output.IndexOf("short line", StringComparison.Ordinal).Should().BeGreaterThan(output.IndexOf("40%", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PlainMode_PrintsAtMostOneProgressLinePerInterval_EveryStateChange_LogLinesAtTheLevel_AndTheSummary()
     {
         var output = new StringWriter();

@@ -29,8 +29,18 @@ public static class IngestionAuthorizationExtensions
         return builder;
     }
 
-    /// <summary>Fails at start-up, with what to do, unless the options ask for a policy or for anonymous access.</summary>
-    internal static void EnsureIngestionAuthorizationConfigured(this IEndpointRouteBuilder endpoints) => Options(endpoints.ServiceProvider);
+    /// <summary>
+    /// Fails at once, with what to do, unless <see cref="IngestionEndpointOptions"/> ask for a policy or for anonymous
+    /// access. The <c>Map…</c> methods of the ingestion packages call it first, so that a host without authorization
+    /// fails at start-up rather than at its first request; a package of endpoints of your own can do the same.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoint route builder.</param>
+    /// <exception cref="InvalidOperationException">The options ask for neither a policy nor anonymous access, or for both.</exception>
+    public static void EnsureIngestionAuthorizationConfigured(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Options(endpoints.ServiceProvider);
+    }
 
     private static IngestionEndpointOptions Options(IServiceProvider services)
     {

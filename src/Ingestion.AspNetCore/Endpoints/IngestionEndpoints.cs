@@ -4,7 +4,6 @@ using Ingestion.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Ingestion.AspNetCore;
 
@@ -21,18 +20,18 @@ internal static class IngestionEndpoints
         if (kind is null)
         {
             var known = string.Join(", ", services.GetServices<JobRegistration>().Select(r => r.Kind).Order(StringComparer.Ordinal));
-            return Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.UnknownKind, "No job kind given",
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.UnknownKind, "No job kind given",
                 $"Say which kind to start with ?kind=. Registered kinds: {(known.Length == 0 ? "none" : known)}.");
         }
 
         JsonDocument? body = null;
         try
         {
-            if (HasBody(http.Request))
+            if (IngestionHttp.HasBody(http.Request))
             {
-                if (!IsJson(http.Request.ContentType))
+                if (!IngestionHttp.IsJson(http.Request.ContentType))
                 {
-                    return Problem(StatusCodes.Status415UnsupportedMediaType, IngestionProblemTypes.UnsupportedMediaType, "The body is not JSON",
+                    return IngestionHttp.Problem(StatusCodes.Status415UnsupportedMediaType, IngestionProblemTypes.UnsupportedMediaType, "The body is not JSON",
                         $"Send the job's parameters as a JSON object with Content-Type: application/json (got '{http.Request.ContentType}').");
                 }
 
@@ -42,7 +41,7 @@ internal static class IngestionEndpoints
                 }
                 catch (JsonException ex)
                 {
-                    return Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidJson, "The body is not well-formed JSON", ex.Message);
+                    return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidJson, "The body is not well-formed JSON", ex.Message);
                 }
             }
 
@@ -55,7 +54,7 @@ internal static class IngestionEndpoints
             }
             catch (JobStartException ex) when (ex.Failure == JobStartFailure.UnknownKind)
             {
-                return Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.UnknownKind, "Unknown job kind", ex.Message);
+                return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.UnknownKind, "Unknown job kind", ex.Message);
             }
             catch (JobStartException ex)
             {
@@ -66,7 +65,7 @@ internal static class IngestionEndpoints
             }
             catch (ObjectDisposedException)
             {
-                return Problem(StatusCodes.Status503ServiceUnavailable, IngestionProblemTypes.ShuttingDown, "Shutting down", "The host is stopping and takes no new jobs.");
+                return IngestionHttp.Problem(StatusCodes.Status503ServiceUnavailable, IngestionProblemTypes.ShuttingDown, "Shutting down", "The host is stopping and takes no new jobs.");
             }
 
             var links = Links(http, prefix, job.Id, options);
@@ -86,7 +85,7 @@ internal static class IngestionEndpoints
         return result.Status switch
         {
             JobCommandStatus.NotFound => NotFound(jobId),
-            JobCommandStatus.InvalidTransition => Problem(StatusCodes.Status409Conflict, IngestionProblemTypes.InvalidTransition, "Not allowed in the job's state", result.Message,
+            JobCommandStatus.InvalidTransition => IngestionHttp.Problem(StatusCodes.Status409Conflict, IngestionProblemTypes.InvalidTransition, "Not allowed in the job's state", result.Message,
                 new Dictionary<string, object?> { ["jobId"] = jobId, ["state"] = Name(result.State!.Value) }),
             _ => Results.Json(new CommandResponse(jobId, result.Status, result.State!.Value, result.Message, result.Job!), IngestionWireJson.Options),
         };
@@ -152,7 +151,7 @@ internal static class IngestionEndpoints
 
         if (problems.Count > 0)
         {
-            return Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query", string.Join(" ", problems));
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query", string.Join(" ", problems));
         }
 
         var page = await http.RequestServices.GetRequiredService<IJobManager>().GetHistoryAsync(new JobHistoryQuery
@@ -176,14 +175,6 @@ internal static class IngestionEndpoints
         var kinds = services.GetServices<JobRegistration>().Select(r => r.Kind).Distinct(StringComparer.Ordinal).Take(2).ToArray();
         return kinds.Length == 1 ? kinds[0] : null;
     }
-
-    internal static bool HasBody(HttpRequest request)
-        => request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-
-    internal static bool IsJson(string? contentType)
-        => MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     private static int Integer(IQueryCollection query, string name, int fallback, int min, int max, List<string> problems)
     {
@@ -211,10 +202,7 @@ internal static class IngestionEndpoints
     }
 
     private static IResult NotFound(string jobId)
-        => Problem(StatusCodes.Status404NotFound, IngestionProblemTypes.JobNotFound, "Job not found", $"No job has the id '{jobId}'.", new Dictionary<string, object?> { ["jobId"] = jobId });
-
-    internal static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
-        => Results.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
+        => IngestionHttp.Problem(StatusCodes.Status404NotFound, IngestionProblemTypes.JobNotFound, "Job not found", $"No job has the id '{jobId}'.", new Dictionary<string, object?> { ["jobId"] = jobId });
 
     private static string Name(JobState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
 

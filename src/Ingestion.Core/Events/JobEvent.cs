@@ -19,6 +19,11 @@ namespace Ingestion.Core;
 [JsonDerivedType(typeof(JobGapEvent), "gap")]
 public abstract class JobEvent
 {
+    // The kinds are a closed set (Kind, the wire protocol's "type"): only Core derives from this class.
+    private protected JobEvent()
+    {
+    }
+
     /// <summary>Gets the job's id.</summary>
     public required string JobId { get; init; }
 

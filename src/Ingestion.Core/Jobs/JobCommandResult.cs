@@ -29,11 +29,40 @@ public sealed class JobCommandResult
     /// <summary>Gets whether the job is now where the command meant it to be (<see cref="JobCommandStatus.Applied"/> or <see cref="JobCommandStatus.Unchanged"/>).</summary>
     public bool Succeeded => Status is JobCommandStatus.Applied or JobCommandStatus.Unchanged;
 
-    internal static JobCommandResult Applied(JobSnapshot job, string message) => new(JobCommandStatus.Applied, job.Id, job, message);
+    // The factories are public so that an IJobManager of your own (a decorator, a fake in your tests, a remote
+    // manager) answers the way the built-in one does.
 
-    internal static JobCommandResult Unchanged(JobSnapshot job, string message) => new(JobCommandStatus.Unchanged, job.Id, job, message);
+    /// <summary>The command was carried out.</summary>
+    /// <param name="job">The job after the command.</param>
+    /// <param name="message">What happened, for a user.</param>
+    /// <returns>The result.</returns>
+    public static JobCommandResult Applied(JobSnapshot job, string message) => Create(JobCommandStatus.Applied, job, message);
 
-    internal static JobCommandResult Invalid(JobSnapshot job, string message) => new(JobCommandStatus.InvalidTransition, job.Id, job, message);
+    /// <summary>The job already was where the command meant it to be (pausing a paused job).</summary>
+    /// <param name="job">The job, unchanged.</param>
+    /// <param name="message">What happened, for a user.</param>
+    /// <returns>The result.</returns>
+    public static JobCommandResult Unchanged(JobSnapshot job, string message) => Create(JobCommandStatus.Unchanged, job, message);
 
-    internal static JobCommandResult NotFound(string jobId) => new(JobCommandStatus.NotFound, jobId, null, $"No job has the id '{jobId}'.");
+    /// <summary>The command is not allowed in the job's state (resuming a completed job).</summary>
+    /// <param name="job">The job, unchanged.</param>
+    /// <param name="message">Why not, for a user.</param>
+    /// <returns>The result.</returns>
+    public static JobCommandResult InvalidTransition(JobSnapshot job, string message) => Create(JobCommandStatus.InvalidTransition, job, message);
+
+    /// <summary>No job has the id.</summary>
+    /// <param name="jobId">The id the command was for.</param>
+    /// <returns>The result.</returns>
+    public static JobCommandResult NotFound(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return new(JobCommandStatus.NotFound, jobId, null, $"No job has the id '{jobId}'.");
+    }
+
+    private static JobCommandResult Create(JobCommandStatus status, JobSnapshot job, string message)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(message);
+        return new(status, job.Id, job, message);
+    }
 }

@@ -111,9 +111,6 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
 
     internal ILogger CreateJobLogger(string kind) => _loggerFactory.CreateLogger("Ingestion.Jobs." + kind);
 
-    /// <summary>Gets the kinds registered with this manager.</summary>
-    public IReadOnlyCollection<string> Kinds => _registrations.Keys;
-
     /// <summary>Gets, for each sink, how many events it got, threw on, dropped and has waiting.</summary>
     /// <returns>One entry per sink, in registration order.</returns>
     public IReadOnlyList<SinkStatistics> GetSinkStatistics() => Dispatcher.GetStatistics();
@@ -487,7 +484,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             var why = interrupted.Kind == JobRegistration.DelegateKind
                 ? "it was started from a delegate, which does not outlive its process"
                 : $"its kind '{interrupted.Kind}' is not registered in this host";
-            return JobCommandResult.Invalid(interrupted.Snapshot(), $"The job is interrupted but cannot be resumed here: {why}.");
+            return JobCommandResult.InvalidTransition(interrupted.Snapshot(), $"The job is interrupted but cannot be resumed here: {why}.");
         }
 
         var previous = interrupted.Snapshot();
@@ -495,7 +492,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         var bound = registration.BindParameters(previous.Parameters, errors);
         if (errors.Count > 0)
         {
-            return JobCommandResult.Invalid(previous, $"The job is interrupted but its parameters are no longer valid: {string.Join(" ", errors)}");
+            return JobCommandResult.InvalidTransition(previous, $"The job is interrupted but its parameters are no longer valid: {string.Join(" ", errors)}");
         }
 
         JobRun run;
@@ -504,7 +501,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
         {
             if (_shutdown is not null)
             {
-                return JobCommandResult.Invalid(previous, "The job manager is shutting down; the job stays interrupted.");
+                return JobCommandResult.InvalidTransition(previous, "The job manager is shutting down; the job stays interrupted.");
             }
 
             var current = FindRunUnderLock(interrupted.Id);
@@ -512,14 +509,14 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
             {
                 return current.State.IsLive()
                     ? JobCommandResult.Unchanged(current.Snapshot(), "The job was already resumed.")
-                    : JobCommandResult.Invalid(current.Snapshot(), $"The job is {Describe(current.State)}; it cannot be resumed.");
+                    : JobCommandResult.InvalidTransition(current.Snapshot(), $"The job is {Describe(current.State)}; it cannot be resumed.");
             }
 
             // The claim is what makes a racing cancel and a second resume lose: only one of them gets the run.
             if (!interrupted.TryClaimForResume())
             {
                 var now = interrupted.Snapshot();
-                return JobCommandResult.Invalid(now, $"The job is {Describe(now.State)}; it cannot be resumed.");
+                return JobCommandResult.InvalidTransition(now, $"The job is {Describe(now.State)}; it cannot be resumed.");
             }
 
             previous = interrupted.Snapshot();
@@ -570,7 +567,7 @@ public sealed class JobManager : IJobManager, IAsyncDisposable, IDisposable
     }
 
     private static JobCommandResult Refuse(string jobId, JobSnapshot? stored, string what)
-        => stored is null ? JobCommandResult.NotFound(jobId) : JobCommandResult.Invalid(stored, $"The job is {Describe(stored.State)}; {what}");
+        => stored is null ? JobCommandResult.NotFound(jobId) : JobCommandResult.InvalidTransition(stored, $"The job is {Describe(stored.State)}; {what}");
 
     /// <summary>
     /// Makes a new or resumed run visible (live, watched by every all-jobs subscriber, announced as queued) and gives it

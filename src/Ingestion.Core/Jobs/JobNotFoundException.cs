@@ -27,5 +27,12 @@ public sealed class JobNotFoundException : Exception
     /// <summary>Gets the id that was not found.</summary>
     public string? JobId { get; init; }
 
-    internal static JobNotFoundException For(string jobId) => new($"No job has the id '{jobId}'.") { JobId = jobId };
+    /// <summary>Creates the exception for an id, with the message the manager uses.</summary>
+    /// <param name="jobId">The id that was not found.</param>
+    /// <returns>The exception.</returns>
+    public static JobNotFoundException For(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return new($"No job has the id '{jobId}'.") { JobId = jobId };
+    }
 }

@@ -18,13 +18,13 @@ internal static class HuggingFaceEndpoints
     public static async Task<IResult> ValidateAsync(HttpContext http)
     {
         HuggingFaceIngestionParameters? parameters;
-        if (!IngestionEndpoints.HasBody(http.Request))
+        if (!IngestionHttp.HasBody(http.Request))
         {
             parameters = new HuggingFaceIngestionParameters();
         }
-        else if (!IngestionEndpoints.IsJson(http.Request.ContentType))
+        else if (!IngestionHttp.IsJson(http.Request.ContentType))
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status415UnsupportedMediaType, IngestionProblemTypes.UnsupportedMediaType, "The body is not JSON",
+            return IngestionHttp.Problem(StatusCodes.Status415UnsupportedMediaType, IngestionProblemTypes.UnsupportedMediaType, "The body is not JSON",
                 $"Send the job's parameters as a JSON object with Content-Type: application/json (got '{http.Request.ContentType}').");
         }
         else
@@ -45,7 +45,7 @@ internal static class HuggingFaceEndpoints
 
             if (parameters is null)
             {
-                return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidParameters, "Invalid parameters", "The parameters must be a JSON object.");
+                return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidParameters, "Invalid parameters", "The parameters must be a JSON object.");
             }
         }
 
@@ -60,7 +60,7 @@ internal static class HuggingFaceEndpoints
         var dataset = query["dataset"].ToString();
         if (dataset.Length == 0)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "No dataset given",
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "No dataset given",
                 "Say which dataset to list with ?dataset= (e.g. arcprize/arc_agi_v1_public_eval).");
         }
 
@@ -75,7 +75,7 @@ internal static class HuggingFaceEndpoints
         var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(parameters, new(parameters), problems, validateAllProperties: true))
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query",
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "Invalid query",
                 string.Join(" ", problems.Select(static p => p.ErrorMessage)));
         }
 
@@ -87,23 +87,23 @@ internal static class HuggingFaceEndpoints
         }
         catch (InvalidOperationException ex)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "The dataset cannot be read from there", ex.Message);
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "The dataset cannot be read from there", ex.Message);
         }
         catch (DirectoryNotFoundException ex)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status404NotFound, HuggingFaceProblemTypes.DatasetNotFound, "No such dataset", ex.Message);
+            return IngestionHttp.Problem(StatusCodes.Status404NotFound, HuggingFaceProblemTypes.DatasetNotFound, "No such dataset", ex.Message);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "The dataset cannot be read from there", ex.Message);
+            return IngestionHttp.Problem(StatusCodes.Status400BadRequest, IngestionProblemTypes.InvalidQuery, "The dataset cannot be read from there", ex.Message);
         }
         catch (HubNotFoundException ex)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status404NotFound, HuggingFaceProblemTypes.DatasetNotFound, "No such dataset", ex.Message);
+            return IngestionHttp.Problem(StatusCodes.Status404NotFound, HuggingFaceProblemTypes.DatasetNotFound, "No such dataset", ex.Message);
         }
         catch (HuggingFaceHubException ex)
         {
-            return IngestionEndpoints.Problem(StatusCodes.Status502BadGateway, HuggingFaceProblemTypes.HubError, "The Hub refused or failed", ex.Message);
+            return IngestionHttp.Problem(StatusCodes.Status502BadGateway, HuggingFaceProblemTypes.HubError, "The Hub refused or failed", ex.Message);
         }
     }
 

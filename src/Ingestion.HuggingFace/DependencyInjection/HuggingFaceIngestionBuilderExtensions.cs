@@ -10,7 +10,7 @@ public static class HuggingFaceIngestionBuilderExtensions
     /// <summary>
     /// Registers the HuggingFace ingestion job as kind <see cref="HuggingFaceIngestionJob.Kind"/> (startable by name, e.g.
     /// from <c>start-ingestion</c>), its <see cref="HuggingFaceIngestionService"/>, the Hub's <see cref="HttpClient"/>, and an
-    /// <see cref="InMemoryExplanationRepository"/> unless an <see cref="IExplanationRepository"/> is already registered
+    /// in-memory <see cref="IExplanationRepository"/> unless one is already registered
     /// (the SQLite and PostgreSQL packages register theirs).
     /// </summary>
     /// <param name="builder">The ingestion builder.</param>

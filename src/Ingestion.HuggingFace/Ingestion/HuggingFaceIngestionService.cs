@@ -45,9 +45,6 @@ public sealed partial class HuggingFaceIngestionService
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Gets the repository records are written to.</summary>
-    public IExplanationRepository Repository => _repository;
-
     /// <summary>Gets the settings (internal: they hold the token).</summary>
     internal HuggingFaceIngestionOptions Options => _options;
 

@@ -4,7 +4,7 @@ namespace Ingestion.HuggingFace;
 /// Where the ingestion writes its records (one per puzzle and model attempt, unique on (puzzle id, model name)) and
 /// its checkpoints. <see cref="CommitAsync"/> writes a puzzle's records and the job's checkpoint together, so after a
 /// crash the repository holds whole puzzles only and the checkpoint matches them. Implementations must be safe to call
-/// from several jobs at once. In memory: <see cref="InMemoryExplanationRepository"/>; SQLite and PostgreSQL have
+/// from several jobs at once. <c>AddHuggingFaceIngestion</c> registers one in memory; SQLite and PostgreSQL have
 /// packages of their own.
 /// </summary>
 public interface IExplanationRepository

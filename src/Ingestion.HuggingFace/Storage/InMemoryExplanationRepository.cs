@@ -1,7 +1,7 @@
 namespace Ingestion.HuggingFace;
 
 /// <summary>An <see cref="IExplanationRepository"/> in memory: for tests, dry runs and hosts that keep nothing.</summary>
-public sealed class InMemoryExplanationRepository : IExplanationRepository
+internal sealed class InMemoryExplanationRepository : IExplanationRepository
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string PuzzleId, string ModelName), ExplanationRecord> _records = [];

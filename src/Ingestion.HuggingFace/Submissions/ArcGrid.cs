@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
@@ -48,7 +49,7 @@ public sealed class ArcGrid : IEquatable<ArcGrid>
     /// <param name="grid">The grid, when valid.</param>
     /// <param name="error">Why the rows are not a grid (empty, ragged, too large, a colour outside 0 to 9), when invalid.</param>
     /// <returns>Whether the rows are a valid grid.</returns>
-    public static bool TryCreate(IReadOnlyList<IReadOnlyList<int>>? rows, out ArcGrid? grid, out string? error)
+    public static bool TryCreate(IReadOnlyList<IReadOnlyList<int>>? rows, [NotNullWhen(true)] out ArcGrid? grid, [NotNullWhen(false)] out string? error)
     {
         grid = null;
         if (rows is null)
@@ -122,7 +123,7 @@ public sealed class ArcGrid : IEquatable<ArcGrid>
     /// <param name="grid">The grid, when valid.</param>
     /// <param name="error">Why the value is not a grid, when invalid.</param>
     /// <returns>Whether the value is a valid grid.</returns>
-    public static bool TryParse(JsonElement element, out ArcGrid? grid, out string? error)
+    public static bool TryParse(JsonElement element, [NotNullWhen(true)] out ArcGrid? grid, [NotNullWhen(false)] out string? error)
     {
         grid = null;
         if (element.ValueKind != JsonValueKind.Array)

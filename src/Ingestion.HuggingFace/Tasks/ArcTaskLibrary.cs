@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Ingestion.HuggingFace;
@@ -75,17 +76,17 @@ public sealed partial class ArcTaskLibrary
     /// <param name="name">The name (case-insensitive).</param>
     /// <param name="set">The set, when there is one.</param>
     /// <returns>Whether there is one.</returns>
-    public bool TryGetSet(string name, out ArcTaskSet set)
+    public bool TryGetSet(string name, [NotNullWhen(true)] out ArcTaskSet? set)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _sets.TryGetValue(name, out set!);
+        return _sets.TryGetValue(name, out set);
     }
 
     /// <summary>Finds a task by id in any set, the sets searched in the order they were added.</summary>
     /// <param name="taskId">The task id.</param>
     /// <param name="set">The set that has it.</param>
     /// <returns>Whether a set has it.</returns>
-    public bool TryFindTask(string taskId, out ArcTaskSet set)
+    public bool TryFindTask(string taskId, [NotNullWhen(true)] out ArcTaskSet? set)
     {
         ArgumentNullException.ThrowIfNull(taskId);
         foreach (var candidate in _order)
@@ -97,7 +98,7 @@ public sealed partial class ArcTaskLibrary
             }
         }
 
-        set = null!;
+        set = null;
         return false;
     }
 

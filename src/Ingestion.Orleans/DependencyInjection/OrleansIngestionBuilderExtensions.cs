@@ -19,7 +19,7 @@ public static class OrleansIngestionBuilderExtensions
     /// <param name="builder">The ingestion builder.</param>
     /// <param name="configure">Sets <see cref="OrleansIngestionOptions.EventsRedis"/> at least.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IIngestionBuilder UseOrleans(this IIngestionBuilder builder, Action<OrleansIngestionOptions> configure)
+    public static IIngestionBuilder UseOrleansCluster(this IIngestionBuilder builder, Action<OrleansIngestionOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

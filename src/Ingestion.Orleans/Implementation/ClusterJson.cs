@@ -42,7 +42,7 @@ internal sealed record CommandAnswer(JobCommandStatus Status, string JobId, JobS
         JobCommandStatus.NotFound => JobCommandResult.NotFound(JobId),
         JobCommandStatus.Applied => JobCommandResult.Applied(Job!, Message),
         JobCommandStatus.Unchanged => JobCommandResult.Unchanged(Job!, Message),
-        _ => JobCommandResult.Invalid(Job!, Message),
+        _ => JobCommandResult.InvalidTransition(Job!, Message),
     };
 }
 

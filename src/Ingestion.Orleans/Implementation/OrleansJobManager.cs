@@ -103,7 +103,7 @@ internal sealed class OrleansJobManager(IServiceProvider services, JobManager lo
     {
         var channel = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var subscription = feed.Subscribe(jobId, channel.Writer);
-        var replay = await ReplayAsync(jobId, since, cancellationToken).ConfigureAwait(false) ?? throw new JobNotFoundException(jobId);
+        var replay = await ReplayAsync(jobId, since, cancellationToken).ConfigureAwait(false) ?? throw JobNotFoundException.For(jobId);
         yield return replay.Snapshot;
         var last = replay.Snapshot.Seq;
         foreach (var e in replay.Events)

@@ -367,12 +367,26 @@ internal sealed partial class ConsoleDisplay : IProgressSink, IIngestionConsole,
         {
             foreach (var renderable in output)
             {
-                _live!.Write(renderable);
+                _live!.Write(new AboveTheTable(renderable));
             }
 
             context.UpdateTarget(table);
             context.Refresh();
         }
+    }
+
+    /// <summary>
+    /// A line written while the live table is on screen. Spectre moves the cursor up to the table's first line and
+    /// writes there without erasing, then draws the table below; a line narrower than the table would keep the rest of
+    /// the table's old line beside it. This one first erases from the cursor to the end of the screen.
+    /// </summary>
+    private sealed class AboveTheTable(IRenderable inner) : IRenderable
+    {
+        private static readonly Segment EraseBelow = Segment.Control("\u001b[0J");
+
+        public Measurement Measure(RenderOptions options, int maxWidth) => inner.Measure(options, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth) => [EraseBelow, .. inner.Render(options, maxWidth)];
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "The console sink could not find job {JobId} for its name.")]

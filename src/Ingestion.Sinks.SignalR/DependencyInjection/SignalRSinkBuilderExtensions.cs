@@ -9,8 +9,8 @@ public static class SignalRSinkBuilderExtensions
 {
     /// <summary>
     /// Adds SignalR (if the host has not) and the sink behind <c>app.MapIngestionHub()</c>: every job event goes to the
-    /// job's group and the all-jobs group. For several hosts, add the Redis backplane to the returned SignalR builder's
-    /// host as usual (<c>services.AddSignalR().AddStackExchangeRedis(…)</c>).
+    /// job's group and the all-jobs group. For several hosts, add the Redis backplane to SignalR as usual
+    /// (<c>services.AddSignalR().AddStackExchangeRedis(…)</c>).
     /// </summary>
     /// <param name="builder">The ingestion builder.</param>
     /// <returns>The builder.</returns>

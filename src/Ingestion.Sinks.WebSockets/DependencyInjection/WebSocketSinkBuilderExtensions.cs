@@ -16,25 +16,25 @@ public static class WebSocketSinkBuilderExtensions
     /// <param name="builder">The ingestion builder.</param>
     /// <param name="configure">Sets the WebSocket's options (keep-alive, message size, queue size, allowed origins).</param>
     /// <returns>The builder.</returns>
-    public static IIngestionBuilder AddWebSocketSink(this IIngestionBuilder builder, Action<IngestionWebSocketOptions>? configure = null)
+    public static IIngestionBuilder AddWebSocketSink(this IIngestionBuilder builder, Action<WebSocketSinkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<IngestionWebSocketOptions>();
+        var options = builder.Services.AddOptions<WebSocketSinkOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
         options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestionWebSocketOptions>, IngestionWebSocketOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSinkOptions>, IngestionWebSocketOptionsValidator>());
         builder.Services.TryAddSingleton(static sp => new WebSocketHub(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProgressSink, WebSocketHub>(static sp => sp.GetRequiredService<WebSocketHub>()));
         return builder;
     }
 
-    private sealed class IngestionWebSocketOptionsValidator : IValidateOptions<IngestionWebSocketOptions>
+    private sealed class IngestionWebSocketOptionsValidator : IValidateOptions<WebSocketSinkOptions>
     {
-        public ValidateOptionsResult Validate(string? name, IngestionWebSocketOptions options)
+        public ValidateOptionsResult Validate(string? name, WebSocketSinkOptions options)
         {
             var errors = options.Validate();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

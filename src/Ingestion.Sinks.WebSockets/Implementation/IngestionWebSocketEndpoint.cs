@@ -15,10 +15,10 @@ internal static class IngestionWebSocketEndpoint
     public static async Task HandleAsync(HttpContext http)
     {
         var services = http.RequestServices;
-        var options = services.GetRequiredService<IOptions<IngestionWebSocketOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<WebSocketSinkOptions>>().Value;
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            await IngestionEndpoints.Problem(
+            await IngestionHttp.Problem(
                 StatusCodes.Status400BadRequest,
                 IngestionProblemTypes.WebSocketRequired,
                 "WebSocket required",
@@ -28,11 +28,11 @@ internal static class IngestionWebSocketEndpoint
 
         if (!IsOriginAllowed(http.Request, options))
         {
-            await IngestionEndpoints.Problem(
+            await IngestionHttp.Problem(
                 StatusCodes.Status403Forbidden,
                 IngestionProblemTypes.OriginNotAllowed,
                 "Origin not allowed",
-                $"Pages from '{http.Request.Headers.Origin}' may not open this WebSocket; add the origin to IngestionWebSocketOptions.AllowedOrigins if they should.").ExecuteAsync(http).ConfigureAwait(false);
+                $"Pages from '{http.Request.Headers.Origin}' may not open this WebSocket; add the origin to WebSocketSinkOptions.AllowedOrigins if they should.").ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
 
@@ -66,7 +66,7 @@ internal static class IngestionWebSocketEndpoint
     /// No <c>Origin</c> (not a browser) or the server's own origin is allowed; any other only if listed. Behind a proxy,
     /// use the forwarded-headers middleware so that the request's scheme and host are the public ones.
     /// </summary>
-    internal static bool IsOriginAllowed(HttpRequest request, IngestionWebSocketOptions options)
+    internal static bool IsOriginAllowed(HttpRequest request, WebSocketSinkOptions options)
     {
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0)

@@ -37,7 +37,7 @@ internal sealed class WebSocketConnection : IDisposable
 
     private readonly WebSocket _socket;
     private readonly IJobManager _manager;
-    private readonly IngestionWebSocketOptions _options;
+    private readonly WebSocketSinkOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string? _jobId;
@@ -64,7 +64,7 @@ internal sealed class WebSocketConnection : IDisposable
     private int _stalled;
     private int _commandsInFlight;
 
-    public WebSocketConnection(WebSocket socket, IJobManager manager, IngestionWebSocketOptions options, string? jobId, long? since, TimeProvider timeProvider, ILogger logger)
+    public WebSocketConnection(WebSocket socket, IJobManager manager, WebSocketSinkOptions options, string? jobId, long? since, TimeProvider timeProvider, ILogger logger)
     {
         _socket = socket;
         _manager = manager;

@@ -26,7 +26,7 @@ public sealed class ArcTaskLibraryTests : IDisposable
 
         library.Sets.Select(static s => s.Name).Should().Equal(ArcTaskLibrary.Arc1Training, ArcTaskLibrary.Arc1Evaluation);
         library.TryGetSet("arc1-eval", out var evaluation).Should().BeTrue("names are case-insensitive");
-        evaluation.Count.Should().Be(400);
+        evaluation!.Count.Should().Be(400);
         evaluation.TaskIds.Should().BeInAscendingOrder(StringComparer.Ordinal);
         var id = evaluation.TaskIds[0];
         library.TryFindTask(id, out var found).Should().BeTrue();
@@ -53,9 +53,9 @@ public sealed class ArcTaskLibraryTests : IDisposable
         var library = new ArcTaskLibrary().AddArcAgi2(_temp.Combine("ARC-AGI-2"));
 
         library.TryGetSet(ArcTaskLibrary.Arc2Training, out var training).Should().BeTrue();
-        training.Count.Should().Be(1);
+        training!.Count.Should().Be(1);
         library.TryGetSet(ArcTaskLibrary.Arc2Evaluation, out var evaluation).Should().BeTrue();
-        evaluation.TaskIds.Should().Equal(tasks[1].Id, tasks[2].Id);
+        evaluation!.TaskIds.Should().Equal(tasks[1].Id, tasks[2].Id);
     }
 
     [Fact]

@@ -231,13 +231,13 @@ internal sealed class JobRun
             switch (_state)
             {
                 case JobState.Running when _cancelRequested:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is being cancelled; it cannot be paused.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The job is being cancelled; it cannot be paused.");
                 case JobState.Running when _interruptRequested:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The host is stopping; the job stops at its next check and cannot be paused.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The host is stopping; the job stops at its next check and cannot be paused.");
                 case JobState.Running:
                     if (!_pause.Pause())
                     {
-                        return JobCommandResult.Invalid(SnapshotUnderLock(), "The job cannot be paused now.");
+                        return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The job cannot be paused now.");
                     }
 
                     SetStateUnderLock(JobState.Pausing);
@@ -246,9 +246,9 @@ internal sealed class JobRun
                 case JobState.Pausing or JobState.Paused:
                     return JobCommandResult.Unchanged(SnapshotUnderLock(), $"The job is already {Describe(_state)}.");
                 case JobState.Queued:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is queued and has not started; only a running job can be paused (a queued one can be cancelled).");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The job is queued and has not started; only a running job can be paused (a queued one can be cancelled).");
                 default:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), $"The job is {Describe(_state)}; only a running job can be paused.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), $"The job is {Describe(_state)}; only a running job can be paused.");
             }
         }
 
@@ -265,7 +265,7 @@ internal sealed class JobRun
             switch (_state)
             {
                 case JobState.Pausing or JobState.Paused when _cancelRequested || _interruptRequested:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is being stopped; it cannot be resumed.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The job is being stopped; it cannot be resumed.");
                 case JobState.Pausing or JobState.Paused:
                     _clock.Start();
                     SetStateUnderLock(JobState.Running);
@@ -277,9 +277,9 @@ internal sealed class JobRun
                 case JobState.Running:
                     return JobCommandResult.Unchanged(SnapshotUnderLock(), "The job is already running.");
                 case JobState.Queued:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), "The job is queued and has not started; only a paused job can be resumed.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), "The job is queued and has not started; only a paused job can be resumed.");
                 default:
-                    return JobCommandResult.Invalid(SnapshotUnderLock(), $"The job is {Describe(_state)}; only a paused or interrupted job can be resumed.");
+                    return JobCommandResult.InvalidTransition(SnapshotUnderLock(), $"The job is {Describe(_state)}; only a paused or interrupted job can be resumed.");
             }
         }
 
@@ -317,7 +317,7 @@ internal sealed class JobRun
                     case JobState.Queued or JobState.Interrupted:
                         break;
                     default:
-                        return JobCommandResult.Invalid(SnapshotUnderLock(), $"The job is {Describe(_state)}; it cannot be cancelled.");
+                        return JobCommandResult.InvalidTransition(SnapshotUnderLock(), $"The job is {Describe(_state)}; it cannot be cancelled.");
                 }
             }
 

@@ -1,7 +1,7 @@
 namespace Ingestion.Sinks.WebSockets;
 
 /// <summary>Settings of the progress WebSocket. Set them with <c>.AddWebSocketSink(o => …)</c>.</summary>
-public sealed class IngestionWebSocketOptions
+public sealed class WebSocketSinkOptions
 {
     /// <summary>Gets or sets how often the server pings an idle connection. Default: 15 seconds. Zero turns pings off.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Ingestion.Core;
+using Ingestion.HuggingFace;
 
-namespace Ingestion.HuggingFace;
+namespace Ingestion.Storage;
 
 /// <summary>
 /// The shapes in which the database stores write a job's progress, error and results and a record's predictions as
 /// JSON. They are written from private types of their own rather than from the public ones, so that a change to a
 /// public type's JSON (for the API) does not change what is on disk; durations are kept in ticks. Shared by the SQLite
-/// and PostgreSQL stores, so that both keep one shape.
+/// and PostgreSQL stores, so that both keep one shape: this file is compiled into each (a source file, not an internal
+/// member of another package, so each package works with any version of the others).
 /// </summary>
 internal static class StoredJson
 {
