@@ -14,15 +14,15 @@ public sealed class OperationsDocTests
         var redis = "127.0.0.1:6379";
         var connectionString = "Host=127.0.0.1;Username=postgres;Database=ingestion";
 
-        // snippet: docs/operations.md begin
+        // snippet: docs/operations.md src/Ingestion.Orleans/README.md begin
         builder.UseOrleans(silo => silo.UseRedisClustering(redis));         // Orleans' own: membership in Redis
         builder.Services.AddIngestion()
             .AddHuggingFaceIngestion()
             .UsePostgreSqlStore(connectionString)                           // the store every host shares
             .AddWebSocketSink()
             .AddSignalRSink()
-            .UseOrleansCluster(o => o.EventsRedis = redis);                        // IJobManager becomes the cluster's
-        // snippet: docs/operations.md end
+            .UseOrleansCluster(o => o.EventsRedis = redis);                // IJobManager becomes the cluster's
+        // snippet: docs/operations.md src/Ingestion.Orleans/README.md end
 
         var manager = builder.Services.Single(d => d.ServiceType == typeof(IJobManager));
         manager.ImplementationType.Should().Be<OrleansJobManager>();

@@ -66,19 +66,66 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
         Dependencies("Ingestion.Sinks.WebSockets").Should().Contain(("Ingestion.Core", packed.Version), "a package that needs only public API takes any later version");
     }
 
-    private ZipArchive Open(string package) => ZipFile.OpenRead(Path.Combine(Feed, $"{package}.{packed.Version}.nupkg"));
+    [Fact]
+    public void EveryPublicPropertyOfEveryOptionsClass_HasARowInTheDocs()
+    {
+        // What a user can configure is in a table of docs/ with its default ("| `Name` | default | …"). JobStartOptions
+        // is an argument of one call, documented with it, not configuration.
+        var docs = string.Join("\n", Directory.EnumerateFiles(Path.Combine(Repository.Root, "docs"), "*.md").Select(File.ReadAllText));
+        var missing = new List<string>();
+        var seen = 0;
+        foreach (var package in Packages)
+        {
+            foreach (var (type, properties) in PublicOptionsTypes(package).Where(t => t.Type != "JobStartOptions"))
+            {
+                seen++;
+                missing.AddRange(properties.Where(p => !docs.Contains($"| `{p}` |", StringComparison.Ordinal)).Select(p => $"{package}: {type}.{p}"));
+            }
+        }
 
-    private IEnumerable<string> Friends(string package)
+        seen.Should().BeGreaterThanOrEqualTo(9, "the packages have that many options classes");
+        missing.Should().BeEmpty("every option has a row with its default in docs/");
+    }
+
+    private IEnumerable<(string Type, string[] Properties)> PublicOptionsTypes(string package)
+    {
+        using var assembly = ReadAssembly(package);
+        var metadata = assembly.GetMetadataReader();
+        foreach (var handle in metadata.TypeDefinitions)
+        {
+            var type = metadata.GetTypeDefinition(handle);
+            var name = metadata.GetString(type.Name);
+            if ((type.Attributes & System.Reflection.TypeAttributes.VisibilityMask) != System.Reflection.TypeAttributes.Public || !name.EndsWith("Options", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var properties = type.GetProperties().Select(metadata.GetPropertyDefinition)
+                .Where(p => p.GetAccessors().Getter is { IsNil: false } getter
+                    && (metadata.GetMethodDefinition(getter).Attributes & System.Reflection.MethodAttributes.MemberAccessMask) == System.Reflection.MethodAttributes.Public)
+                .Select(p => metadata.GetString(p.Name)).ToArray();
+            yield return (name, properties);
+        }
+    }
+
+    private PEReader ReadAssembly(string package)
     {
         using var zip = Open(package);
-        using var stream = new MemoryStream();
+        var stream = new MemoryStream();
         using (var dll = zip.GetEntry($"lib/net10.0/{package}.dll")!.Open())
         {
             dll.CopyTo(stream);
         }
 
         stream.Position = 0;
-        using var pe = new PEReader(stream);
+        return new PEReader(stream);
+    }
+
+    private ZipArchive Open(string package) => ZipFile.OpenRead(Path.Combine(Feed, $"{package}.{packed.Version}.nupkg"));
+
+    private IEnumerable<string> Friends(string package)
+    {
+        using var pe = ReadAssembly(package);
         var metadata = pe.GetMetadataReader();
         var friends = new List<string>();
         foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())

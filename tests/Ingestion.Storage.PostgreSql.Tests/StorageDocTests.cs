@@ -39,4 +39,20 @@ public sealed class StorageDocTests(PostgreSqlFixture postgres) : IDisposable
         (await manager.WaitForCompletionAsync(job.Id)).State.Should().Be(JobState.Completed);
         (await database.ScalarAsync($"SELECT state FROM jobs WHERE id = '{job.Id}';")).Should().Be((int)JobState.Completed);
     }
+
+    [Fact]
+    public async Task ThePackageReadmesWiring_PutsTheHistoryAndTheRecords_InOnePostgreSqlDatabase()
+    {
+        var services = new ServiceCollection().AddLogging();
+        // snippet: src/Ingestion.Storage.PostgreSql/README.md begin
+        services.AddIngestion()
+            .AddHuggingFaceIngestion(o => o.Tasks.AddArcAgi1("/data/ARC-AGI"))
+            .UsePostgreSqlStore("Host=db;Database=ingestion;Username=ingestion;Password=…");  // the database must exist
+        // snippet: src/Ingestion.Storage.PostgreSql/README.md end
+
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IJobStore>().Should().BeOfType<PostgreSqlJobStore>();
+        provider.GetRequiredService<IExplanationRepository>().Should().BeOfType<PostgreSqlExplanationRepository>();
+        services.Count(d => d.ServiceType == typeof(IJobStore)).Should().Be(1, "the store replaces the in-memory one");
+    }
 }

@@ -70,4 +70,28 @@ public sealed class StorageDocTests : IDisposable
         var counts = await restarted.GetRequiredService<IExplanationRepository>().CountByModelNameAsync();
         counts.Values.Sum().Should().Be(page.Items[0].Progress.Counters["AttemptsSaved"]);
     }
+
+    [Fact]
+    public async Task ThePackageReadmesWiring_PutsTheHistoryAndTheRecords_InOneSqliteDatabase()
+    {
+        var services = new ServiceCollection().AddLogging();
+        // snippet: src/Ingestion.Storage.Sqlite/README.md begin
+        services.AddIngestion()
+            .AddHuggingFaceIngestion(o => o.Tasks.AddArcAgi1("/data/ARC-AGI"))
+            .UseSqliteStore("/var/lib/ingestion/ingestion.db");  // the folder must exist; the file is created
+        // snippet: src/Ingestion.Storage.Sqlite/README.md end
+
+        services.Count(d => d.ServiceType == typeof(IJobStore)).Should().Be(1, "the store replaces the in-memory one");
+        await using (var provider = services.BuildServiceProvider())
+        {
+            // This machine has no /var/lib/ingestion: the store says what is wrong when it is first resolved.
+            provider.Invoking(p => p.GetRequiredService<IJobStore>()).Should().Throw<DirectoryNotFoundException>().WithMessage("*folder does not exist*");
+        }
+
+        // The same wiring in a folder that exists: one database behind both services.
+        services.AddIngestion().UseSqliteStore(Path.Combine(_root.FullName, "ingestion.db"));
+        await using var working = services.BuildServiceProvider();
+        working.GetRequiredService<IJobStore>().Should().BeOfType<SqliteJobStore>();
+        working.GetRequiredService<IExplanationRepository>().Should().BeOfType<SqliteExplanationRepository>();
+    }
 }

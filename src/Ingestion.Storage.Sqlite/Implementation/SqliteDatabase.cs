@@ -27,6 +27,14 @@ internal sealed class SqliteDatabase : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+
+        // SQLite creates the file, not its folder, and says only "unable to open database file". (The path is not in
+        // the message: this package never writes it to a log.)
+        if (System.IO.Path.GetDirectoryName(Path) is { } folder && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException("The SQLite store's folder does not exist: create it, or give UseSqliteStore a file in a folder that does.");
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

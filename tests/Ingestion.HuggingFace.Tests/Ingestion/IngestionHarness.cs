@@ -47,7 +47,12 @@ internal sealed class IngestionHarness : IAsyncDisposable
     public async Task<JobSnapshot> RunAsync(HuggingFaceIngestionParameters parameters)
     {
         var job = await StartAsync(parameters);
-        return await Manager.WaitForCompletionAsync(job.Id).OrTimeout(TimeSpan.FromSeconds(60));
+        var final = await Manager.WaitForCompletionAsync(job.Id).OrTimeout(TimeSpan.FromSeconds(60));
+
+        // The sink reads on a queue of its own: wait until it has the run's end too, so JobLogLines has every line
+        // (it once lagged behind the watch on a loaded machine).
+        await Events.WaitForCompletionAsync(job.Id);
+        return final;
     }
 
     public IEnumerable<string> JobLogLines(string jobId)
