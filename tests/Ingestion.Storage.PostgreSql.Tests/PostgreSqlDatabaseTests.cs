@@ -85,7 +85,7 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlFixture postgres) : IAsync
         await using var database = Database.Open();
 
         await new PostgreSqlJobStore(database).SaveAsync(job, CancellationToken.None);
-        await new PostgreSqlExplanationRepository(database).UpsertAsync(record);
+        await new PostgreSqlExplanationRepository(database).SaveAsync(record);
 
         var read = await new PostgreSqlJobStore(database).GetAsync("job-1", CancellationToken.None);
         read!.CreatedAt.UtcTicks.Should().Be(job.CreatedAt.UtcTicks);
@@ -245,7 +245,7 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlFixture postgres) : IAsync
         var commit = async () => await repository.CommitAsync(new ExplanationCommit([SampleRecords.Record("puzzle-b"), refused], "job-1", "after puzzle-c"));
 
         await commit.Should().ThrowAsync<PostgresException>();
-        (await repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the batch's transaction was rolled back");
+        (await repository.HasAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the batch's transaction was rolled back");
         (await repository.GetCheckpointAsync("job-1")).Should().Be("after puzzle-a");
     }
 
@@ -274,7 +274,7 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlFixture postgres) : IAsync
 
         await commit.Awaiting(static c => c).Should().ThrowAsync<OperationCanceledException>();
         await lockTransaction.RollbackAsync();
-        (await repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the batch's transaction was rolled back");
+        (await repository.HasAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the batch's transaction was rolled back");
         (await repository.GetCheckpointAsync("job-1")).Should().Be("after puzzle-a");
     }
 

@@ -40,7 +40,7 @@ public sealed class StorageDocTests(PostgreSqlFixture postgres) : IDisposable
         (await database.ScalarAsync($"SELECT state FROM jobs WHERE id = '{job.Id}';")).Should().Be((int)JobState.Completed);
     }
 
-    [Fact]
+    [PostgreSqlFact]
     public async Task ThePackageReadmesWiring_PutsTheHistoryAndTheRecords_InOnePostgreSqlDatabase()
     {
         var services = new ServiceCollection().AddLogging();
@@ -50,9 +50,13 @@ public sealed class StorageDocTests(PostgreSqlFixture postgres) : IDisposable
             .UsePostgreSqlStore("Host=db;Database=ingestion;Username=ingestion;Password=…");  // the database must exist
         // snippet: src/Ingestion.Storage.PostgreSql/README.md end
 
+        services.Count(d => d.ServiceType == typeof(IJobStore)).Should().Be(1, "the store replaces the in-memory one");
+
+        // The same wiring on a server that is there (this machine has no host "db"): one database behind both services.
+        await using var database = await postgres.CreateDatabaseAsync();
+        services.AddIngestion().UsePostgreSqlStore(database.ConnectionString);
         await using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IJobStore>().Should().BeOfType<PostgreSqlJobStore>();
         provider.GetRequiredService<IExplanationRepository>().Should().BeOfType<PostgreSqlExplanationRepository>();
-        services.Count(d => d.ServiceType == typeof(IJobStore)).Should().Be(1, "the store replaces the in-memory one");
     }
 }

@@ -137,7 +137,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var commit = async () => await repository.CommitAsync(new ExplanationCommit([SampleRecords.Record("puzzle-b"), null!], "job-1", "after puzzle-c"));
 
         await commit.Should().ThrowAsync<ArgumentNullException>();
-        (await repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the transaction was rolled back");
+        (await repository.HasAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse("the transaction was rolled back");
         (await repository.GetCheckpointAsync("job-1")).Should().Be("after puzzle-a");
     }
 

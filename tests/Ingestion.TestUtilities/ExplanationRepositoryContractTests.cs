@@ -26,11 +26,11 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     protected sealed override Task<IExplanationRepository> CreateSubjectAsync() => CreateRepositoryAsync();
 
     [Fact]
-    public async Task Upsert_ThenGet_ReturnsTheRecordWithEveryFieldEqual()
+    public async Task CommitOfOneRecord_ThenGet_ReturnsTheRecordWithEveryFieldEqual()
     {
         var saved = FullRecord("puzzle-a", "model-x", 1);
 
-        await Repository.UpsertAsync(saved);
+        await Repository.SaveAsync(saved);
         var read = await Repository.GetAsync("puzzle-a", "model-x-attempt1");
 
         ShouldEqual(read, saved);
@@ -40,7 +40,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Upsert_ThenGet_KeepsNullsAndEmptiesAsTheyWere()
+    public async Task CommitOfOneRecord_ThenGet_KeepsNullsAndEmptiesAsTheyWere()
     {
         var saved = new ExplanationRecord
         {
@@ -54,7 +54,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
             Predictions = [],
         };
 
-        await Repository.UpsertAsync(saved);
+        await Repository.SaveAsync(saved);
         var read = await Repository.GetAsync("puzzle-bare", "m-attempt2");
 
         ShouldEqual(read, saved);
@@ -65,12 +65,12 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Upsert_TheSameRecordTwice_IsIdempotent()
+    public async Task CommitOfTheSameRecordTwice_IsIdempotent()
     {
         var record = FullRecord("puzzle-a", "model-x", 1);
 
-        await Repository.UpsertAsync(record);
-        await Repository.UpsertAsync(record);
+        await Repository.SaveAsync(record);
+        await Repository.SaveAsync(record);
 
         ShouldEqual(await Repository.GetAsync("puzzle-a", "model-x-attempt1"), record);
         (await Repository.CountByModelNameAsync()).Should().Equal(new Dictionary<string, long> { ["model-x-attempt1"] = 1 });
@@ -78,9 +78,9 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Upsert_OnTheSameKey_ReplacesEveryField()
+    public async Task CommitOnTheSameKey_ReplacesEveryField()
     {
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
         var replacement = new ExplanationRecord
         {
             PuzzleId = "puzzle-a",
@@ -96,14 +96,14 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
             IngestedAt = Epoch.AddDays(1),
         };
 
-        await Repository.UpsertAsync(replacement);
+        await Repository.SaveAsync(replacement);
 
         ShouldEqual(await Repository.GetAsync("puzzle-a", "model-x-attempt1"), replacement);
         (await Repository.CountByModelNameAsync()).Should().Equal(new Dictionary<string, long> { ["model-x-attempt1"] = 1 });
     }
 
     [Fact]
-    public async Task Upsert_OfDifferentKeys_KeepsEachRecord()
+    public async Task CommitsOfDifferentKeys_KeepEachRecord()
     {
         var a1 = FullRecord("puzzle-a", "model-x", 1);
         var a2 = FullRecord("puzzle-a", "model-x", 2);
@@ -112,7 +112,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
 
         foreach (var record in new[] { a1, a2, b1, aUpper })
         {
-            await Repository.UpsertAsync(record);
+            await Repository.SaveAsync(record);
         }
 
         ShouldEqual(await Repository.GetAsync("puzzle-a", "model-x-attempt1"), a1);
@@ -125,7 +125,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     [Fact]
     public async Task Get_OfAnUnknownKey_ReturnsNull()
     {
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
 
         (await Repository.GetAsync("puzzle-a", "model-x-attempt2")).Should().BeNull();
         (await Repository.GetAsync("puzzle-b", "model-x-attempt1")).Should().BeNull();
@@ -133,21 +133,21 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Exists_IsTrueOnlyForAStoredKey()
+    public async Task Get_FindsAStoredKeyOnly()
     {
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
 
-        (await Repository.ExistsAsync("puzzle-a", "model-x-attempt1")).Should().BeTrue();
-        (await Repository.ExistsAsync("puzzle-a", "model-x-attempt2")).Should().BeFalse();
-        (await Repository.ExistsAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse();
+        (await Repository.HasAsync("puzzle-a", "model-x-attempt1")).Should().BeTrue();
+        (await Repository.HasAsync("puzzle-a", "model-x-attempt2")).Should().BeFalse();
+        (await Repository.HasAsync("puzzle-b", "model-x-attempt1")).Should().BeFalse();
     }
 
     [Fact]
     public async Task GetModelNames_ReturnsThePuzzlesNamesOnly_AndNoneForAnUnknownPuzzle()
     {
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-y", 2));
-        await Repository.UpsertAsync(FullRecord("puzzle-b", "model-z", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-y", 2));
+        await Repository.SaveAsync(FullRecord("puzzle-b", "model-z", 1));
 
         (await Repository.GetModelNamesAsync("puzzle-a")).Should().BeEquivalentTo(["model-x-attempt1", "model-y-attempt2"]);
         (await Repository.GetModelNamesAsync("puzzle-unknown")).Should().BeEmpty();
@@ -157,14 +157,14 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     public async Task Delete_RemovesThatRecordOnly_AndSaysWhetherThereWasOne()
     {
         var kept = FullRecord("puzzle-a", "model-x", 2);
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
-        await Repository.UpsertAsync(kept);
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(kept);
 
         (await Repository.DeleteAsync("puzzle-a", "model-x-attempt1")).Should().BeTrue();
         (await Repository.DeleteAsync("puzzle-a", "model-x-attempt1")).Should().BeFalse("it is gone");
         (await Repository.DeleteAsync("puzzle-unknown", "model-x-attempt1")).Should().BeFalse();
 
-        (await Repository.ExistsAsync("puzzle-a", "model-x-attempt1")).Should().BeFalse();
+        (await Repository.HasAsync("puzzle-a", "model-x-attempt1")).Should().BeFalse();
         (await Repository.GetAsync("puzzle-a", "model-x-attempt1")).Should().BeNull();
         (await Repository.GetModelNamesAsync("puzzle-a")).Should().BeEquivalentTo(["model-x-attempt2"]);
         ShouldEqual(await Repository.GetAsync("puzzle-a", "model-x-attempt2"), kept);
@@ -172,13 +172,13 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Delete_ThenUpsert_StoresTheRecordAgain()
+    public async Task Delete_ThenCommit_StoresTheRecordAgain()
     {
         var record = FullRecord("puzzle-a", "model-x", 1);
-        await Repository.UpsertAsync(record);
+        await Repository.SaveAsync(record);
         await Repository.DeleteAsync("puzzle-a", "model-x-attempt1");
 
-        await Repository.UpsertAsync(record);
+        await Repository.SaveAsync(record);
 
         ShouldEqual(await Repository.GetAsync("puzzle-a", "model-x-attempt1"), record);
     }
@@ -198,7 +198,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     [Fact]
     public async Task Commit_ReplacesRecordsOnTheSameKey()
     {
-        await Repository.UpsertAsync(FullRecord("puzzle-a", "model-x", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-a", "model-x", 1));
         var replacement = FullRecord("puzzle-a", "model-x", 1, cost: 99.5);
 
         await Repository.CommitAsync(new ExplanationCommit([replacement], "job-1", "again"));
@@ -261,7 +261,7 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
             new CancellationToken(canceled: true));
 
         await commit.Should().ThrowAsync<OperationCanceledException>();
-        (await Repository.ExistsAsync("puzzle-a", "model-x-attempt1")).Should().BeFalse();
+        (await Repository.HasAsync("puzzle-a", "model-x-attempt1")).Should().BeFalse();
         (await Repository.GetCheckpointAsync("job-1")).Should().BeNull();
     }
 
@@ -271,14 +271,14 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
         (await Repository.CountByModelNameAsync()).Should().BeEmpty();
         for (var p = 0; p < 5; p++)
         {
-            await Repository.UpsertAsync(FullRecord($"puzzle-{p}", "model-x", 1));
+            await Repository.SaveAsync(FullRecord($"puzzle-{p}", "model-x", 1));
             if (p % 2 == 0)
             {
-                await Repository.UpsertAsync(FullRecord($"puzzle-{p}", "model-x", 2));
+                await Repository.SaveAsync(FullRecord($"puzzle-{p}", "model-x", 2));
             }
         }
 
-        await Repository.UpsertAsync(FullRecord("puzzle-9", "model-y", 1));
+        await Repository.SaveAsync(FullRecord("puzzle-9", "model-y", 1));
 
         (await Repository.CountByModelNameAsync()).Should().Equal(new Dictionary<string, long>
         {
@@ -289,11 +289,11 @@ public abstract class ExplanationRepositoryContractTests : ContractTests<IExplan
     }
 
     [Fact]
-    public async Task Upsert_Null_ThrowsArgumentNull()
+    public async Task Commit_Null_ThrowsArgumentNull()
     {
-        var upsert = async () => await Repository.UpsertAsync(null!);
+        var commit = async () => await Repository.CommitAsync(null!);
 
-        await upsert.Should().ThrowAsync<ArgumentNullException>();
+        await commit.Should().ThrowAsync<ArgumentNullException>();
     }
 
     [Fact]

@@ -9,13 +9,6 @@ namespace Ingestion.HuggingFace;
 /// </summary>
 public interface IExplanationRepository
 {
-    /// <summary>Gets whether a record exists.</summary>
-    /// <param name="puzzleId">The puzzle id.</param>
-    /// <param name="modelName">The model name, <c>{modelFolder}-attempt{n}</c>.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether it exists.</returns>
-    ValueTask<bool> ExistsAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default);
-
     /// <summary>Gets the model names that have a record for a puzzle.</summary>
     /// <param name="puzzleId">The puzzle id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -24,7 +17,7 @@ public interface IExplanationRepository
 
     /// <summary>Gets a record.</summary>
     /// <param name="puzzleId">The puzzle id.</param>
-    /// <param name="modelName">The model name.</param>
+    /// <param name="modelName">The model name, <c>{modelFolder}-attempt{n}</c>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The record, or <see langword="null"/>.</returns>
     ValueTask<ExplanationRecord?> GetAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default);
@@ -36,14 +29,9 @@ public interface IExplanationRepository
     /// <returns>Whether there was one.</returns>
     ValueTask<bool> DeleteAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts a record, or replaces the one with the same (puzzle id, model name). Idempotent.</summary>
-    /// <param name="record">The record.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the record is stored.</returns>
-    ValueTask UpsertAsync(ExplanationRecord record, CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// Upserts records and saves a job's checkpoint in one transaction: either all of it is stored or none of it.
+    /// Inserts records, or replaces those with the same (puzzle id, model name), and saves a job's checkpoint, in one
+    /// transaction: either all of it is stored or none of it. Idempotent. This is the one write of the interface.
     /// </summary>
     /// <param name="commit">The records and the checkpoint.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -30,15 +30,6 @@ internal sealed class InMemoryExplanationRepository : IExplanationRepository
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ExistsAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            return ValueTask.FromResult(_records.ContainsKey((puzzleId, modelName)));
-        }
-    }
-
-    /// <inheritdoc />
     public ValueTask<IReadOnlySet<string>> GetModelNamesAsync(string puzzleId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(puzzleId);
@@ -73,18 +64,6 @@ internal sealed class InMemoryExplanationRepository : IExplanationRepository
         {
             return ValueTask.FromResult(_records.Remove((puzzleId, modelName)));
         }
-    }
-
-    /// <inheritdoc />
-    public ValueTask UpsertAsync(ExplanationRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        lock (_gate)
-        {
-            _records[(record.PuzzleId, record.ModelName)] = record;
-        }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -42,17 +42,6 @@ internal sealed class PostgreSqlExplanationRepository : IExplanationRepository
         _database = database;
     }
 
-    public async ValueTask<bool> ExistsAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(puzzleId);
-        ArgumentNullException.ThrowIfNull(modelName);
-        var exists = await _database.ScalarAsync(
-            "SELECT EXISTS (SELECT 1 FROM explanations WHERE puzzle_id = @puzzleId AND model_name = @modelName);",
-            p => BindKey(p, puzzleId, modelName),
-            cancellationToken).ConfigureAwait(false);
-        return (bool)exists!;
-    }
-
     public ValueTask<IReadOnlySet<string>> GetModelNamesAsync(string puzzleId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(puzzleId);
@@ -96,12 +85,6 @@ internal sealed class PostgreSqlExplanationRepository : IExplanationRepository
             p => BindKey(p, puzzleId, modelName),
             cancellationToken).ConfigureAwait(false);
         return deleted > 0;
-    }
-
-    public ValueTask UpsertAsync(ExplanationRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return CommitAsync(new ExplanationCommit([record]), cancellationToken);
     }
 
     /// <remarks>

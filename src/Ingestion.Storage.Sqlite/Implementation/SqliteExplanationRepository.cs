@@ -36,23 +36,6 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
         _database = database;
     }
 
-    public async ValueTask<bool> ExistsAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(puzzleId);
-        ArgumentNullException.ThrowIfNull(modelName);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = Command(connection, "SELECT EXISTS (SELECT 1 FROM explanations WHERE puzzle_id = $puzzleId AND model_name = $modelName);");
-            await using (command.ConfigureAwait(false))
-            {
-                command.Parameters.AddWithValue("$puzzleId", puzzleId);
-                command.Parameters.AddWithValue("$modelName", modelName);
-                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
-            }
-        }
-    }
-
     public async ValueTask<IReadOnlySet<string>> GetModelNamesAsync(string puzzleId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(puzzleId);
@@ -114,12 +97,6 @@ internal sealed class SqliteExplanationRepository : IExplanationRepository
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
             }
         }
-    }
-
-    public ValueTask UpsertAsync(ExplanationRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return CommitAsync(new ExplanationCommit([record]), cancellationToken);
     }
 
     public async ValueTask CommitAsync(ExplanationCommit commit, CancellationToken cancellationToken = default)

@@ -22,15 +22,11 @@ internal sealed class GatedRepository(InMemoryExplanationRepository inner) : IEx
 
     public void Release() => _gate.TrySetResult();
 
-    public ValueTask<bool> ExistsAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default) => inner.ExistsAsync(puzzleId, modelName, cancellationToken);
-
     public ValueTask<IReadOnlySet<string>> GetModelNamesAsync(string puzzleId, CancellationToken cancellationToken = default) => inner.GetModelNamesAsync(puzzleId, cancellationToken);
 
     public ValueTask<ExplanationRecord?> GetAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default) => inner.GetAsync(puzzleId, modelName, cancellationToken);
 
     public ValueTask<bool> DeleteAsync(string puzzleId, string modelName, CancellationToken cancellationToken = default) => inner.DeleteAsync(puzzleId, modelName, cancellationToken);
-
-    public ValueTask UpsertAsync(ExplanationRecord record, CancellationToken cancellationToken = default) => inner.UpsertAsync(record, cancellationToken);
 
     public async ValueTask CommitAsync(ExplanationCommit commit, CancellationToken cancellationToken = default)
     {
