@@ -18,9 +18,11 @@ public abstract class CrashResumeTests : IAsyncLifetime
     private const string ModelFolder = "synthetic-medium";
     private const int Puzzles = 160;
 
-    // Slow enough that the job is still mid-run when the kill lands: 80 puzzles (1.6 s) are left after the second.
-    // A kill that came too late fails the test (the next host finds the job completed, not interrupted).
-    private const int KillableDelayMs = 20;
+    // Slow enough that the job is still mid-run when the kill lands: 110 puzzles (4.4 s) are left after the second.
+    // A kill that came too late fails the test (the next host finds the job completed, not interrupted): with 80
+    // puzzles of 20 ms left, it did once on CI, while other test projects loaded the machine.
+    private const int KillableDelayMs = 40;
+    private const int SecondKillAfter = 50;
     private DirectoryInfo? _root;
     private GeneratedDataset? _dataset;
 
@@ -102,7 +104,7 @@ public abstract class CrashResumeTests : IAsyncLifetime
             var resume = await second.CommandAsync("resume", jobId);
             resume.Status.Should().Be(200, resume.Body.ToString());
             resume.Body.GetProperty("status").GetString().Should().Be("applied");
-            var resumed = await second.WaitForJobAsync(jobId, static j => Processed(j) >= 80, "80 puzzles are done");
+            var resumed = await second.WaitForJobAsync(jobId, static j => Processed(j) >= SecondKillAfter, $"{SecondKillAfter} puzzles are done");
             resumed.GetProperty("runCount").GetInt32().Should().Be(2);
             processedBeforeSecondKill = Processed(resumed);
             await second.KillAsync();
