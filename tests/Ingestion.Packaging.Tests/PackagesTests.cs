@@ -69,9 +69,9 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
     [Fact]
     public void EveryPublicPropertyOfEveryOptionsClass_HasARowInTheDocs()
     {
-        // What a user can configure is in a table of docs/ with its default ("| `Name` | default | …"). JobStartOptions
+        // What a user can configure is in a table of docs/ with a default column ("| `Name` | 100 ms | …"). JobStartOptions
         // is an argument of one call, documented with it, not configuration.
-        var docs = string.Join("\n", Directory.EnumerateFiles(Path.Combine(Repository.Root, "docs"), "*.md").Select(File.ReadAllText));
+        var rows = OptionRows();
         var missing = new List<string>();
         var seen = 0;
         foreach (var package in Packages)
@@ -79,12 +79,44 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             foreach (var (type, properties) in PublicOptionsTypes(package).Where(t => t.Type != "JobStartOptions"))
             {
                 seen++;
-                missing.AddRange(properties.Where(p => !docs.Contains($"| `{p}` |", StringComparison.Ordinal)).Select(p => $"{package}: {type}.{p}"));
+                missing.AddRange(properties.Where(p => !rows.Contains(p)).Select(p => $"{package}: {type}.{p}"));
             }
         }
 
         seen.Should().BeGreaterThanOrEqualTo(9, "the packages have that many options classes");
         missing.Should().BeEmpty("every option has a row with its default in docs/");
+    }
+
+    /// <summary>The names in the first column of every docs/ table whose header has a "default" column.</summary>
+    private static HashSet<string> OptionRows()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repository.Root, "docs"), "*.md"))
+        {
+            string? header = null;
+            foreach (var line in File.ReadLines(file))
+            {
+                if (!line.StartsWith('|'))
+                {
+                    header = null;
+                    continue;
+                }
+
+                if (header is null)
+                {
+                    header = line;
+                    continue;
+                }
+
+                var first = line.Split('|', StringSplitOptions.TrimEntries)[1];
+                if (header.Contains("| default |", StringComparison.Ordinal) && first.Length > 2 && first[0] == '`' && first[^1] == '`')
+                {
+                    names.Add(first[1..^1]);
+                }
+            }
+        }
+
+        return names;
     }
 
     private IEnumerable<(string Type, string[] Properties)> PublicOptionsTypes(string package)
@@ -194,10 +226,11 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
                 .AddConsoleSink()
                 .AddWebSocketSink()
                 .ConfigureEndpoints(o => o.AllowAnonymous = true);  // to try it on your machine; operations.md sets a policy
-            var app = builder.Build();
+            await using var app = builder.Build();
             app.UseWebSockets();
             app.MapIngestionWebSocket();                            // ws://<host>/api/admin/ingestion-progress
             await app.StartAsync();
+            Console.WriteLine($"listening on {string.Join(", ", app.Urls)}");
             // snippet: docs/getting-started.md end
 
             var jobs = app.Services.GetRequiredService<IJobManager>();
@@ -234,6 +267,7 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
         output.Should().Contain("job: Completed, 20 succeeded");
         output.Should().MatchRegex(@"websocket: \d+ messages, last completed");
         output.Should().Contain("packaged", "the console sink printed the job's lines");
+        output.Should().MatchRegex(@"listening on http://127\.0\.0\.1:\d+", "the app says where it listens");
     }
 
     // The commands of docs/getting-started.md, as a newcomer types them (the page shows them word for word).
@@ -247,13 +281,19 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
         "dotnet run",
     ];
 
+    // The page's pack command; the fixture runs it (with --no-build and a version of its own).
+    private const string PackCommand = "dotnet pack Ingestion.Packages.slnf -c Release -o ~/ingestion-packages";
+
     [Fact]
     public async Task TheGettingStartedProgram_InAnAppMadeWithThePagesCommands_ShowsItsJob_PausedResumedAndCompleted()
     {
         var page = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "getting-started.md"));
-        foreach (var command in GettingStartedCommands)
+        var at = -1;
+        foreach (var command in GettingStartedCommands.Prepend(PackCommand))
         {
             page.Should().Contain(command, "docs/getting-started.md tells a newcomer to run it");
+            page.IndexOf(command, StringComparison.Ordinal).Should().BeGreaterThan(at, "the page gives the commands in the order they run ({0})", command);
+            at = page.IndexOf(command, StringComparison.Ordinal);
         }
 
         var root = Directory.CreateDirectory(Path.Combine(packed.Root.FullName, "getting-started")).FullName;
@@ -324,6 +364,9 @@ public sealed class PackedFeed : IAsyncLifetime
         "Ingestion.HuggingFace", "Ingestion.HuggingFace.AspNetCore", "Ingestion.Storage.Sqlite", "Ingestion.Storage.PostgreSql", "Ingestion.Orleans",
     ];
 
+    /// <summary>The solution filter of the packable projects (src/ only: no sample, so no Node.js needed).</summary>
+    public const string PackagesFilter = "Ingestion.Packages.slnf";
+
     // A version of its own, so that no package of an earlier run in the NuGet cache stands in for these.
     public string Version { get; } = "0.1.0-pack." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -333,11 +376,15 @@ public sealed class PackedFeed : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The command docs/getting-started.md gives (PackCommand), on the assemblies the solution's build made, with a
+        // version of this run's own.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        await PackagesTests.RunAsync(Repository.Root, "dotnet", "pack", PackagesFilter, "-c", configuration, "--no-build", "-o", Feed, "-p:Version=" + Version);
+        Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.csproj", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension)
+            .Should().BeEquivalentTo(Packages, "every project under src/ is a package, and this list names them all");
         foreach (var package in Packages)
         {
-            // Built already (the solution's build); packing takes the built assemblies.
-            await PackagesTests.RunAsync(Repository.Root, "dotnet", "pack", Path.Combine("src", package, package + ".csproj"), "-c", configuration, "--no-build", "-o", Feed, "-p:Version=" + Version);
+            File.Exists(Path.Combine(Feed, $"{package}.{Version}.nupkg")).Should().BeTrue($"{PackagesFilter} packs {package}");
         }
     }
 

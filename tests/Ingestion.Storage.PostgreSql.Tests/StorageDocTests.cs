@@ -58,5 +58,6 @@ public sealed class StorageDocTests(PostgreSqlFixture postgres) : IDisposable
         await using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IJobStore>().Should().BeOfType<PostgreSqlJobStore>();
         provider.GetRequiredService<IExplanationRepository>().Should().BeOfType<PostgreSqlExplanationRepository>();
+        (await provider.GetRequiredService<IExplanationRepository>().CountByModelNameAsync()).Should().BeEmpty("the new database was migrated and answers");
     }
 }

@@ -26,13 +26,13 @@ public static class WebSocketSinkBuilderExtensions
         }
 
         options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSinkOptions>, IngestionWebSocketOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebSocketSinkOptions>, WebSocketSinkOptionsValidator>());
         builder.Services.TryAddSingleton(static sp => new WebSocketHub(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProgressSink, WebSocketHub>(static sp => sp.GetRequiredService<WebSocketHub>()));
         return builder;
     }
 
-    private sealed class IngestionWebSocketOptionsValidator : IValidateOptions<WebSocketSinkOptions>
+    private sealed class WebSocketSinkOptionsValidator : IValidateOptions<WebSocketSinkOptions>
     {
         public ValidateOptionsResult Validate(string? name, WebSocketSinkOptions options)
         {

@@ -38,8 +38,8 @@ public partial class DocSnippetTests
     [Fact]
     public void EveryCSharpBlock_OfTheDocsAndThePackageReadmes_IsCompiledByATest()
     {
-        // Every line of every ```csharp block must be part of a snippet that a test compiles (a block may be made of
-        // several snippets); blank lines and comment-only lines aside.
+        // Every line of every ```csharp block must be wholly part of a snippet that a test compiles (a block may be made
+        // of several snippets); blank lines and comment-only lines aside.
         var snippets = SnippetRegions()
             .SelectMany(r => r.Docs.Select(doc => (Doc: doc, Text: SnippetText(r.File, r.BeginLine))))
             .ToLookup(s => s.Doc, s => s.Text);
@@ -66,8 +66,10 @@ public partial class DocSnippetTests
                 var offset = 0;
                 foreach (var line in code.Split('\n'))
                 {
+                    // The line's text, from its first to its last non-blank character, must all be in snippets.
                     var trimmed = line.Trim();
-                    if (trimmed.Length > 0 && !trimmed.StartsWith("//", StringComparison.Ordinal) && !covered.AsSpan(offset, line.Length).Contains(true))
+                    var start = offset + line.Length - line.TrimStart().Length;
+                    if (trimmed.Length > 0 && !trimmed.StartsWith("//", StringComparison.Ordinal) && covered.AsSpan(start, trimmed.Length).Contains(false))
                     {
                         notCompiled.Add($"{doc}: {trimmed}");
                     }

@@ -20,11 +20,19 @@ var job = await jobs.StartAsync((context, cancellationToken) =>
         return item % 100 == 0 ? ItemOutcome.Failed : ItemOutcome.Succeeded;
     }), new JobStartOptions { Name = "hello" });
 
-await Task.Delay(TimeSpan.FromSeconds(2));
-await jobs.PauseAsync(job.Id);                     // the row says Paused, its bar turns yellow, the clock stops
-await Task.Delay(TimeSpan.FromSeconds(2));
-await jobs.ResumeAsync(job.Id);
+var ctrlC = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+try
+{
+    await Task.Delay(TimeSpan.FromSeconds(2), ctrlC);
+    await jobs.PauseAsync(job.Id);                 // the row says Paused, its bar turns yellow, the clock stops
+    await Task.Delay(TimeSpan.FromSeconds(2), ctrlC);
+    await jobs.ResumeAsync(job.Id);
+    await jobs.WaitForCompletionAsync(job.Id, ctrlC);  // the sink prints the job's summary when it ends
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C: stopping the host stops the job at its next check, and it ends Interrupted.
+}
 
-await jobs.WaitForCompletionAsync(job.Id);         // the sink prints the job's summary when it ends
 await host.StopAsync();
 // snippet: docs/getting-started.md end
