@@ -20,8 +20,6 @@ public sealed class PackageReadmeTests
         app.MapIngestionEndpoints();            // prefix "/api/admin" by default
         // snippet: src/Ingestion.AspNetCore/README.md end
 
-        var endpoints = ReadmeWiring.Endpoints(app);
-        endpoints.Select(e => e.Route).Should().Contain(["/api/admin/start-ingestion", "/api/admin/pause-ingestion/{jobId}", "/api/admin/ingestion-history"]);
-        endpoints.Should().OnlyContain(e => e.Policies.Contains("ingestion-admin"));
+        ReadmeWiring.ShouldMapBehindPolicy(app, "ingestion-admin", "/api/admin/start-ingestion", "/api/admin/pause-ingestion/{jobId}", "/api/admin/ingestion-history");
     }
 }

@@ -28,13 +28,12 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
             var path = Path.Combine(Feed, $"{package}.{packed.Version}.nupkg");
             File.Exists(path).Should().BeTrue(package);
             File.Exists(Path.ChangeExtension(path, ".snupkg")).Should().BeTrue($"{package} has a symbols package");
-            using var zip = ZipFile.OpenRead(path);
+            using var zip = Open(package);
             var entries = zip.Entries.Select(e => e.FullName).ToArray();
             entries.Should().Contain("README.md", package);
             entries.Should().Contain($"lib/net10.0/{package}.dll").And.Contain($"lib/net10.0/{package}.xml", "{0} ships its XML documentation", package);
 
-            using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-            var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            var metadata = Nuspec(zip).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
             string Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
             Value("license").Should().Be("MIT", package);
             Value("readme").Should().Be("README.md", package);
@@ -183,9 +182,14 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
     private List<(string Id, string Version)> Dependencies(string package)
     {
         using var zip = Open(package);
-        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        return XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+        return Nuspec(zip).Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (e.Attribute("id")!.Value, e.Attribute("version")!.Value)).ToList();
+    }
+
+    private static XDocument Nuspec(ZipArchive zip)
+    {
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec);
     }
 
     [Fact]

@@ -22,8 +22,6 @@ public sealed class PackageReadmeTests
         app.MapIngestionHub();                  // "/hubs/ingestion" by default
         // snippet: src/Ingestion.Sinks.SignalR/README.md end
 
-        var endpoints = ReadmeWiring.Endpoints(app);
-        endpoints.Select(e => e.Route).Should().Contain(["/hubs/ingestion", "/hubs/ingestion/negotiate", "/api/admin/start-ingestion"]);
-        endpoints.Should().OnlyContain(e => e.Policies.Contains("ingestion-admin"));
+        ReadmeWiring.ShouldMapBehindPolicy(app, "ingestion-admin", "/hubs/ingestion", "/hubs/ingestion/negotiate", "/api/admin/start-ingestion");
     }
 }

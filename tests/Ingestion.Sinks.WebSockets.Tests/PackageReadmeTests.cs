@@ -23,9 +23,7 @@ public sealed class PackageReadmeTests
         app.MapIngestionWebSocket();            // "/api/admin/ingestion-progress" by default
         // snippet: src/Ingestion.Sinks.WebSockets/README.md end
 
-        var endpoints = ReadmeWiring.Endpoints(app);
-        endpoints.Select(e => e.Route).Should().Contain(["/api/admin/ingestion-progress", "/api/admin/start-ingestion"]);
-        endpoints.Should().OnlyContain(e => e.Policies.Contains("ingestion-admin"));
+        ReadmeWiring.ShouldMapBehindPolicy(app, "ingestion-admin", "/api/admin/ingestion-progress", "/api/admin/start-ingestion");
         app.Services.GetRequiredService<IOptions<WebSocketSinkOptions>>().Value.AllowedOrigins.Should().Equal("https://dashboard.example.com");
     }
 }

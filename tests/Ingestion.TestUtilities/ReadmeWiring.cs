@@ -1,3 +1,4 @@
+using FluentAssertions;
 using Ingestion.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -15,6 +16,17 @@ public static class ReadmeWiring
     public static IReadOnlyList<(string Route, string?[] Policies)> Endpoints(WebApplication app) =>
         [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).Select(e =>
             ((e as RouteEndpoint)?.RoutePattern.RawText ?? e.DisplayName ?? "", e.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToArray()))];
+
+    /// <summary>Asserts that the application mapped these routes (among others) and that every endpoint it mapped requires the policy.</summary>
+    /// <param name="app">The built application.</param>
+    /// <param name="policy">The policy the README names.</param>
+    /// <param name="routes">Route patterns that must be there.</param>
+    public static void ShouldMapBehindPolicy(WebApplication app, string policy, params string[] routes)
+    {
+        var endpoints = Endpoints(app);
+        endpoints.Select(e => e.Route).Should().Contain(routes);
+        endpoints.Should().OnlyContain(e => e.Policies.Contains(policy), "every endpoint the README maps requires {0}", policy);
+    }
 }
 
 /// <summary>The job a README registers as <c>MyJob</c>: it counts its items.</summary>
