@@ -219,6 +219,7 @@ public class IngestionEndpointsTests
         {
             var id = (await (await host.Client.StartAsync(new { items = 1 })).JsonAsync()).GetProperty("jobId").GetString()!;
             await host.Client.WaitForStateAsync(id, "completed");
+            await host.Client.WaitForHistoryAsync(id);
             finished.Add(id);
         }
 
@@ -247,6 +248,7 @@ public class IngestionEndpointsTests
         {
             var id = (await (await host.Client.StartAsync(new { items = 1, dataset })).JsonAsync()).GetProperty("jobId").GetString()!;
             await host.Client.WaitForStateAsync(id, "completed");
+            await host.Client.WaitForHistoryAsync(id);
             ids[id] = dataset;
         }
 

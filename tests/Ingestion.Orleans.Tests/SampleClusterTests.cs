@@ -74,6 +74,7 @@ public sealed class SampleClusterTests(ClusterFixture fixture)
                 $"job {id} completes\n{web.Output}\n{worker.Output}",
                 TimeSpan.FromSeconds(90));
             (web.Output + worker.Output).Should().Contain($"Job {id} (huggingface) runs on silo");
+            await client.WaitForHistoryAsync(id);
         }
 
         var history = await client.GetFromJsonAsync<JsonElement>(new Uri("api/admin/ingestion-history?limit=10", UriKind.Relative));

@@ -165,8 +165,7 @@ public sealed class WebSampleTests(WebSampleProcess sample) : IClassFixture<WebS
         Counter(progress, "Predictions").Should().Be(expected.Predictions);
         Counter(progress, "PredictionsCorrect").Should().Be(expected.CorrectPredictions);
 
-        var history = await client.GetFromJsonAsync<JsonElement>(new Uri("api/admin/ingestion-history?limit=1000", UriKind.Relative));
-        var run = history.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetString() == jobId);
+        var run = await client.WaitForHistoryAsync(jobId!);
         run.GetProperty("state").GetString().Should().Be("completed");
         run.GetProperty("name").GetString().Should().Be(Model);
         run.GetProperty("progress").GetProperty("succeeded").GetInt32().Should().Be(expected.Succeeded);
