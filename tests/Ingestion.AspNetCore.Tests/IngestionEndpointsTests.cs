@@ -234,7 +234,15 @@ public class IngestionEndpointsTests
         var second = await (await host.Client.GetAsync("api/admin/ingestion-history?limit=2&offset=2")).JsonAsync();
         second.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString()).Should().Equal(finished[0]);
 
-        var running = await (await host.Client.GetAsync("api/admin/ingestion-history?state=running")).JsonAsync();
+        // The history reads the store: the record that says Running is written a moment after the job starts running.
+        JsonElement running = default;
+        await Wait.UntilAsync(
+            async () =>
+            {
+                running = await (await host.Client.GetAsync("api/admin/ingestion-history?state=running")).JsonAsync();
+                return running.GetProperty("items").GetArrayLength() > 0;
+            },
+            "the store has the live job as running");
         running.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString()).Should().Equal(live);
         await host.Client.PostAsync($"api/admin/cancel-ingestion/{live}", null);
     }

@@ -61,5 +61,12 @@ internal sealed class HubClient : IAsyncDisposable
     public Task WaitForAsync(Func<JobEvent, bool> match, string because)
         => Wait.UntilAsync(() => Events.Any(match), because);
 
+    /// <summary>
+    /// Waits for an event of a subscription, in its replay or live after it: on a loaded machine a short job may have
+    /// logged the line, or ended, before the subscription was made, and then it is only in the replay.
+    /// </summary>
+    public Task WaitForAsync(JobReplay replay, Func<JobEvent, bool> match, string because)
+        => Wait.UntilAsync(() => replay.Events.Any(match) || LiveAfter(replay).Any(match), because);
+
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }

@@ -15,7 +15,7 @@ public class IngestionHubTests
         await using var client = await HubClient.ConnectAsync(host);
 
         var replay = await client.SubscribeAsync(jobId);
-        await client.WaitForAsync(e => e is JobCompletedEvent, "the job ends");
+        await client.WaitForAsync(replay, e => e is JobCompletedEvent, "the job ends");
 
         replay.Snapshot.JobId.Should().Be(jobId);
         var applied = replay.Events.Concat(client.LiveAfter(replay)).ToList();
@@ -77,7 +77,7 @@ public class IngestionHubTests
         await using (var first = await HubClient.ConnectAsync(host))
         {
             var firstReplay = await first.SubscribeAsync(jobId);
-            await first.WaitForAsync(e => e is JobLogEvent { Message: "item 50 done" }, "a while");
+            await first.WaitForAsync(firstReplay, e => e is JobLogEvent { Message: "item 50 done" }, "a while");
             firstSeen = firstReplay.Events.Concat(first.LiveAfter(firstReplay)).ToList();
             lastSeq = Math.Max(firstReplay.Snapshot.Seq, firstSeen.Max(e => e.Seq));
         }
@@ -85,8 +85,8 @@ public class IngestionHubTests
         await Wait.UntilAsync(async () => (await host.Services.GetRequiredService<IJobManager>().GetAsync(jobId))!.LastSeq > lastSeq + 30, "the job moves on");
         await using var second = await HubClient.ConnectAsync(host);
         var secondReplay = await second.SubscribeAsync(jobId, lastSeq);
-        await second.WaitForAsync(e => e is JobCompletedEvent, "the job ends for the second session");
-        await witness.WaitForAsync(e => e is JobCompletedEvent, "the job ends for the witness");
+        await second.WaitForAsync(secondReplay, e => e is JobCompletedEvent, "the job ends for the second session");
+        await witness.WaitForAsync(witnessReplay, e => e is JobCompletedEvent, "the job ends for the witness");
 
         static bool Kept(JobEvent e) => e is JobLogEvent or JobStateChangedEvent or JobCompletedEvent or JobGapEvent;
         var all = witnessReplay.Events.Concat(witness.LiveAfter(witnessReplay)).Where(Kept).Select(e => e.Seq).ToList();

@@ -16,7 +16,8 @@ public class JavaScriptClientTests
     {
         await EnsurePackagesAsync();
         await using var host = await HubHost.StartAsync();
-        var jobId = await host.StartJobAsync(new { items = 200, delayMs = 10, logEvery = 40 });
+        // Five seconds or more: node has to start, load the client and subscribe before the last line, which must come live.
+        var jobId = await host.StartJobAsync(new { items = 500, delayMs = 10, logEvery = 100 });
         await host.WaitForStateAsync(jobId, "running");
 
         var (exitCode, output, errors) = await RunAsync("node", ["watch-job.mjs", new Uri(host.BaseAddress, "hubs/ingestion").ToString(), jobId], TimeSpan.FromSeconds(90));
@@ -34,14 +35,14 @@ public class JavaScriptClientTests
         var events = messages.SkipWhile(m => m.GetProperty("method").GetString() != "Snapshot").Skip(1).ToList();
         events.Select(m => m.GetProperty("seq").GetInt64()).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         events.Where(m => m.GetProperty("type").GetString() == "log").Select(m => m.GetProperty("message").GetString())
-            .Should().Equal("item 40 done", "item 80 done", "item 120 done", "item 160 done", "item 200 done");
+            .Should().Equal("item 100 done", "item 200 done", "item 300 done", "item 400 done", "item 500 done");
         events.Where(m => m.GetProperty("method").GetString()!.StartsWith("On", StringComparison.Ordinal)).Should()
             .Contain(m => m.GetProperty("method").GetString() == "OnLog", "live events, not only the replay, reached the script")
             .And.OnlyContain(m => m.GetProperty("type").ValueKind == JsonValueKind.String, "live events carry their type, as on the WebSocket");
         snapshot.GetProperty("type").GetString().Should().Be("snapshot");
         var completed = events[^1];
         completed.GetProperty("type").GetString().Should().Be("completed");
-        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(200);
+        completed.GetProperty("summary").GetProperty("progress").GetProperty("succeeded").GetInt64().Should().Be(500);
         completed.GetProperty("summary").GetProperty("progress").GetProperty("elapsed").ValueKind.Should().Be(JsonValueKind.Number);
     }
 

@@ -236,15 +236,16 @@ public class ProgressWebSocketErrorTests
     {
         await using var host = await WebSocketHost.StartAsync(o =>
         {
-            o.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
-            o.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
+            // A timeout a thread-pool stall on a loaded machine cannot reach, and many pings inside the wait below.
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+            o.KeepAliveTimeout = TimeSpan.FromMilliseconds(1500);
         });
         var hub = host.Services.GetRequiredService<WebSocketHub>();
         await using var socket = await ProgressSocket.ConnectAsync(host);
 
-        // A pending read answers the server's pings. Four timeouts' worth of them must not drop it.
+        // A pending read answers the server's pings. Twenty of them, over more than two timeouts, must not drop it.
         var pending = socket.ReceiveAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(4));
 
         hub.ConnectionCount.Should().Be(1);
         socket.Socket.State.Should().Be(WebSocketState.Open);

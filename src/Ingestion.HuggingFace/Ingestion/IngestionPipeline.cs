@@ -203,6 +203,12 @@ internal sealed class IngestionPipeline
         var concurrency = _parameters.Concurrency;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var window = new SemaphoreSlim(concurrency, concurrency);
+
+        // Held by whoever does the work that a pause must not overlap: the consumer while it writes a puzzle, the
+        // producer while it waits out a pause. The producer's wait acknowledges the pause too (as any check does), so
+        // it first waits for the puzzle being written: "Paused" then means no puzzle is half done, and none starts
+        // until the resume, as architecture.md promises of every body.
+        using var working = new SemaphoreSlim(1, 1);
         var fetches = Channel.CreateBounded<Task<PuzzleInput>>(new BoundedChannelOptions(concurrency) { SingleReader = true, SingleWriter = true });
         var delay = TimeSpan.FromMilliseconds(_parameters.DelayMs);
         var producer = Task.Run(
@@ -218,8 +224,20 @@ internal sealed class IngestionPipeline
                             await Task.Delay(delay, _time, stop.Token).ConfigureAwait(false);
                         }
 
-                        // A paused job starts no request (the body's own check acknowledges the pause too).
-                        await _control.Pause.WaitIfPausedAsync(stop.Token).ConfigureAwait(false);
+                        // A paused job starts no request.
+                        if (_control.Pause.IsPaused)
+                        {
+                            await working.WaitAsync(stop.Token).ConfigureAwait(false);
+                            try
+                            {
+                                await _control.Pause.WaitIfPausedAsync(stop.Token).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                working.Release();
+                            }
+                        }
+
                         var id = _tasks.TaskIds[start + i];
                         var fileName = id + ".json";
                         var fetch = FetchTaskFileAsync(id, fileName, etags.GetValueOrDefault(fileName), stop.Token);
@@ -244,7 +262,6 @@ internal sealed class IngestionPipeline
         {
             while (true)
             {
-                await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
                 if (!await fetches.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
@@ -253,7 +270,18 @@ internal sealed class IngestionPipeline
                 fetches.Reader.TryRead(out var fetch);
                 var input = await fetch!.ConfigureAwait(false);
                 window.Release();
-                await ProcessAsync(input, cancellationToken).ConfigureAwait(false);
+
+                // The check right before the write: a file that arrived while pausing waits here, unwritten.
+                await working.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
+                    await ProcessAsync(input, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    working.Release();
+                }
             }
 
             // Surfaces a producer failure (cancellation included) that completed the channel.

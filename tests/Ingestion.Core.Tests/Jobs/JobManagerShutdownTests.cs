@@ -132,6 +132,7 @@ public class JobManagerShutdownTests
         final.Progress.Succeeded.Should().Be(200, "the counters carry over from the first run");
         final.Progress.Elapsed.Should().BeGreaterThanOrEqualTo(interrupted.Progress.Elapsed);
         written.Should().BeEquivalentTo(Enumerable.Range(0, 200), "every item written exactly once across both runs");
+        await second.Sink.WaitForCompletionAsync(jobId);   // the sink runs on its own queue, behind the watch
         var states = second.Sink.EventsOf(jobId).OfType<JobStateChangedEvent>().ToArray();
         states[0].PreviousState.Should().Be(JobState.Interrupted);
         states[0].State.Should().Be(JobState.Queued);
@@ -189,6 +190,7 @@ public class JobManagerShutdownTests
         stopped.State.Should().Be(JobState.Interrupted, "a store that cannot take a checkpoint is not the job's fault; it can go on later");
         stopped.Error!.Message.Should().Contain("checkpoint").And.Contain("database is gone");
         stopped.Error.Type.Should().Be(typeof(JobInterruptedException).FullName);
+        await fixture.Sink.WaitForStateAsync(job.Id, JobState.Interrupted);   // the sink runs on its own queue, behind the watch
         fixture.Sink.EventsOf(job.Id).OfType<JobStateChangedEvent>().Last(e => e.State == JobState.Interrupted).Error!.Message.Should().Contain("database is gone");
 
         store.FailCheckpoints = false;

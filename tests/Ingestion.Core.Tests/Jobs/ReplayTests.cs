@@ -7,7 +7,7 @@ public class ReplayTests
     {
         await using var manager = new JobManager(new IngestionOptions { RetainedFinishedJobs = 1 });
         var first = await manager.StartAsync(static (context, _) => Task.CompletedTask);
-        await Wait.UntilAsync(async () => (await manager.GetAsync(first.Id))!.State == JobState.Completed, "the first job ends");
+        await manager.WaitForCompletionAsync(first.Id).OrTimeout();   // the completion event is journalled (the state turns a moment before)
 
         var live = await manager.ReplayAsync(first.Id);
         live!.FromStore.Should().BeFalse();

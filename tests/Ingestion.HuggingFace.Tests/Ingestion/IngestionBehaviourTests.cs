@@ -185,6 +185,35 @@ public sealed class IngestionBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task APauseWhileAPuzzleIsBeingWritten_IsPausedOnlyOnceItIsWritten_AndNothingIsWrittenUntilTheResume()
+    {
+        var repository = new InMemoryExplanationRepository();
+        var gated = new GatedRepository(repository) { HoldAfter = 2 };
+        await using var harness = Harness(gated);
+
+        // A delay between files keeps the download loop coming back to its own pause check while the write is held.
+        var job = await harness.StartAsync(Parameters(p => p.DelayMs = 20));
+        await gated.Held.OrTimeout();
+        (await harness.Manager.PauseAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        await Task.Delay(300);
+        (await harness.Manager.GetAsync(job.Id))!.State.Should().Be(JobState.Pausing, "the third puzzle is half written: the job has not stopped yet");
+
+        gated.Release();
+        await Wait.UntilAsync(async () => (await harness.Manager.GetAsync(job.Id))!.State == JobState.Paused, "the job is paused");
+        (await harness.Manager.GetAsync(job.Id))!.Progress.Processed.Should().Be(3, "the puzzle being written when the pause came is finished, no other");
+        repository.Count.Should().Be(6);
+        await Task.Delay(500);
+        (await harness.Manager.GetAsync(job.Id))!.Progress.Processed.Should().Be(3, "a paused job writes nothing");
+        repository.Count.Should().Be(6);
+
+        (await harness.Manager.ResumeAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
+        var final = await harness.Manager.WaitForCompletionAsync(job.Id).OrTimeout();
+        final.State.Should().Be(JobState.Completed);
+        final.Progress.Succeeded.Should().Be(10);
+        repository.Count.Should().Be(20);
+    }
+
+    [Fact]
     public async Task ARepositoryThatGoesAway_InterruptsTheJobClearly_WithWholePuzzlesOnly_AndResumeFinishesIt()
     {
         JobSnapshot uninterrupted;
