@@ -262,6 +262,9 @@ internal sealed class IngestionPipeline
         {
             while (true)
             {
+                // Between two writes: a pause that came during the last one is acknowledged here at once, without
+                // waiting for the next download (nothing is being written; only this loop writes).
+                await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
                 if (!await fetches.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
@@ -271,12 +274,19 @@ internal sealed class IngestionPipeline
                 var input = await fetch!.ConfigureAwait(false);
                 window.Release();
 
-                // The check right before the write: a file that arrived while pausing waits here, unwritten.
+                // And right before the write: a file that arrived while pausing waits here, unwritten.
                 await working.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     await _control.Pause.WaitIfPausedAsync(cancellationToken).ConfigureAwait(false);
                     await ProcessAsync(input, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // A write that ends the run: the download loop must not take the turn and call the job paused on
+                    // its way out.
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
                 }
                 finally
                 {

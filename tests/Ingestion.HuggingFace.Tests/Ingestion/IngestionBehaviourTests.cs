@@ -191,8 +191,13 @@ public sealed class IngestionBehaviourTests : IDisposable
         var gated = new GatedRepository(repository) { HoldAfter = 2 };
         await using var harness = Harness(gated);
 
-        // A delay between files keeps the download loop coming back to its own pause check while the write is held.
-        var job = await harness.StartAsync(Parameters(p => p.DelayMs = 20));
+        // A delay between files and a window wider than the run keep the download loop coming back to its own pause
+        // check while the write is held (about every 50 ms until its twelfth file), rather than waiting for room.
+        var job = await harness.StartAsync(Parameters(p =>
+        {
+            p.DelayMs = 50;
+            p.Concurrency = HuggingFaceIngestionParameters.MaxConcurrency;
+        }));
         await gated.Held.OrTimeout();
         (await harness.Manager.PauseAsync(job.Id)).Status.Should().Be(JobCommandStatus.Applied);
         await Task.Delay(300);
